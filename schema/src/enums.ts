@@ -1,0 +1,63 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Kinds of agency on a safeguarding board (contract: AgencyKind). */
+export enum AgencyKind {
+  POLICE = 'POLICE',
+  HEALTH = 'HEALTH',
+  EDUCATION = 'EDUCATION',
+  CHILDRENS_SOCIAL_CARE = 'CHILDRENS_SOCIAL_CARE',
+  EARLY_HELP = 'EARLY_HELP',
+  PROBATION = 'PROBATION',
+  YOUTH_JUSTICE = 'YOUTH_JUSTICE',
+  HOUSING = 'HOUSING',
+  VOLUNTARY_SECTOR = 'VOLUNTARY_SECTOR',
+  OTHER = 'OTHER',
+}
+
+/** What a practitioner may do (contract: Role). */
+export enum Role {
+  PRACTITIONER = 'PRACTITIONER',
+  LINE_MANAGER = 'LINE_MANAGER',
+  SAFEGUARDING_LEAD = 'SAFEGUARDING_LEAD',
+  SENIOR_MANAGER = 'SENIOR_MANAGER',
+  BOARD_MANAGER = 'BOARD_MANAGER',
+  PANEL_MEMBER = 'PANEL_MEMBER',
+  ANALYST = 'ANALYST',
+  INTEGRATION = 'INTEGRATION',
+  ADMIN = 'ADMIN',
+}
+
+/** The child's plan (contract: PlanType). */
+export enum PlanType {
+  CHILD_PROTECTION = 'CHILD_PROTECTION',
+  CHILD_IN_NEED = 'CHILD_IN_NEED',
+  EARLY_HELP = 'EARLY_HELP',
+  LOOKED_AFTER = 'LOOKED_AFTER',
+  NONE = 'NONE',
+}
+
+registerEnumType(AgencyKind, { name: 'AgencyKind' });
+registerEnumType(Role, {
+  name: 'Role',
+  valuesConfig: {
+    PRACTITIONER: { description: 'Front-line worker in an agency.' },
+    SAFEGUARDING_LEAD: { description: 'Designated safeguarding lead or named/designated professional.' },
+    BOARD_MANAGER: {
+      description:
+        'Safeguarding board business unit: sees every escalation of its board, convenes resolution panels.',
+    },
+    PANEL_MEMBER: { description: 'May sit on resolution panels.' },
+    ANALYST: { description: 'Sees de-identified learning analytics only; never case or child data.' },
+    INTEGRATION: {
+      description: "An agency's integration engine: may ingest through that agency's plugins only.",
+    },
+    ADMIN: {
+      description: 'Directory administration (boards, agencies, practitioners); never case or child data.',
+    },
+  },
+});
+registerEnumType(PlanType, { name: 'PlanType' });
+
+/** Working-day calendar regions a board may use (date-holidays country-state codes). */
+export const BOARD_REGIONS = ['GB-ENG', 'GB-WLS', 'GB-SCT', 'GB-NIR'] as const;
+export type BoardRegion = (typeof BOARD_REGIONS)[number];

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { AgencyKind, Role } from '@hub/schema';
+
+/**
+ * Who is asking, as the gateway established it from the bearer token and the directory.
+ * Subgraphs authorize from this alone; they never see the client's token.
+ */
+export interface Actor {
+  /** `practitioner`: a directory entry; `admin`: the embedded bootstrap administrator; `service`: a hub component. */
+  kind: 'practitioner' | 'admin' | 'service';
+  /** Practitioner id, `admin`, or the service's name. */
+  id: string;
+  roles: Role[];
+  agencyId: string | null;
+  agencyKind: AgencyKind | null;
+  boardId: string | null;
+}
+
+/** Facts about the request that travel with the actor (for logs and the audit log). */
+export interface RequestMeta {
+  correlationId: string;
+  /** The client's address as the gateway saw it. */
+  ip: string | null;
+}
+
+/** Header carrying the gateway's signed actor to subgraphs. */
+export const ACTOR_HEADER = 'x-hub-actor';
+/** Header carrying the correlation id through the hub and back to the client. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+const AUDIENCE = 'hub-subgraphs';
+const ISSUER = 'hub-gateway';
+/** Long enough for one federated request and its entity fetches; short enough to be useless if leaked. */
+const LIFETIME_SECONDS = 120;
+
+export function newInternalSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function secretKey(secret: string): Uint8Array {
+  if (secret.length < 32) throw new Error('The internal secret must be at least 32 characters.');
+  return new TextEncoder().encode(secret);
+}
+
+/** Signs the actor for one request (HS256 with the hub's internal secret). */
+export async function signActor(key: Uint8Array, actor: Actor, meta: RequestMeta): Promise<string> {
+  return new SignJWT({ act: actor, cid: meta.correlationId, ip: meta.ip })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${LIFETIME_SECONDS}s`)
+    .sign(key);
+}
+
+/** Verifies a signed actor header; throws when it is missing, forged or expired. */
+export async function verifyActor(
+  key: Uint8Array,
+  header: string | undefined,
+): Promise<{ actor: Actor; meta: RequestMeta }> {
+  if (!header) throw new Error('missing actor header');
+  const { payload } = await jwtVerify(header, key, {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['HS256'],
+  });
+  const actor = payload.act as Actor | undefined;
+  if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
+    throw new Error('actor header carries no actor');
+  }
+  return {
+    actor,
+    meta: { correlationId: String(payload.cid ?? ''), ip: (payload.ip as string | null) ?? null },
+  };
+}
+
+export function hasRole(actor: Actor, ...roles: Role[]): boolean {
+  return roles.some((role) => actor.roles.includes(role));
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Actor, RequestMeta } from '../actor.js';
+import { AuditEntry } from './audit-entry.entity.js';
+
+/** The hash before the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What is audited: an action on some entities. */
+export interface AuditEvent {
+  action: string;
+  entityType: string;
+  entityIds: string[];
+}
+
+type Hashed = Pick<
+  AuditEntry,
+  | 'at'
+  | 'actorKind'
+  | 'actorId'
+  | 'agencyId'
+  | 'ip'
+  | 'correlationId'
+  | 'action'
+  | 'entityType'
+  | 'entityIds'
+  | 'prevHash'
+>;
+
+/** The entry's hash: SHA-256 over its fields in a fixed order, including the previous hash. */
+export function hashAuditEntry(entry: Hashed): string {
+  const canonical = JSON.stringify([
+    entry.prevHash,
+    entry.at.toISOString(),
+    entry.actorKind,
+    entry.actorId,
+    entry.agencyId,
+    entry.ip,
+    entry.correlationId,
+    entry.action,
+    entry.entityType,
+    entry.entityIds,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Serializes appends so each entry chains to the one before it. */
+async function lockChain(em: EntityManager): Promise<void> {
+  if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
+    // SQLite serializes write transactions by itself; PostgreSQL needs a lock for the chain head.
+    await em.getConnection().execute('select pg_advisory_xact_lock(7311001)', [], 'run', em.getTransactionContext());
+  }
+}
+
+/**
+ * Appends one audit entry in a transaction of its own, or in the caller's when `em` is inside
+ * one (so a change and its audit entry commit or fail together).
+ */
+export async function appendAudit(
+  em: EntityManager,
+  actor: Actor,
+  meta: RequestMeta,
+  event: AuditEvent,
+): Promise<void> {
+  await em.transactional(async (tx) => {
+    await lockChain(tx);
+    const last = await tx.findOne(AuditEntry, { seq: { $gt: 0 } }, { orderBy: { seq: 'desc' }, fields: ['hash'] });
+    const entry = tx.create(AuditEntry, {
+      at: new Date(),
+      actorKind: actor.kind,
+      actorId: actor.id,
+      agencyId: actor.agencyId,
+      ip: meta.ip,
+      correlationId: meta.correlationId,
+      action: event.action,
+      entityType: event.entityType,
+      entityIds: event.entityIds,
+      prevHash: last?.hash ?? GENESIS_HASH,
+      hash: '',
+    });
+    entry.hash = hashAuditEntry(entry);
+    tx.persist(entry);
+  });
+}
+
+export type AuditVerification = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+
+/** Walks the chain in order; names the first entry whose hash or link does not match. */
+export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditVerification> {
+  let previous = GENESIS_HASH;
+  let after = 0;
+  let entries = 0;
+  for (;;) {
+    const batch = await em.find(
+      AuditEntry,
+      { seq: { $gt: after } },
+      { orderBy: { seq: 'asc' }, limit: batchSize, disableIdentityMap: true },
+    );
+    for (const entry of batch) {
+      entries += 1;
+      if (entry.prevHash !== previous) {
+        return { ok: false, entries, brokenAt: entry.seq, reason: 'does not link to the entry before it (an entry was removed or reordered)' };
+      }
+      if (hashAuditEntry(entry) !== entry.hash) {
+        return { ok: false, entries, brokenAt: entry.seq, reason: 'its content does not match its hash (the entry was altered)' };
+      }
+      previous = entry.hash;
+      after = entry.seq;
+    }
+    if (batch.length < batchSize) return { ok: true, entries };
+  }
+}

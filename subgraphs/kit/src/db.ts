@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DefaultLogger,
+  MikroORM,
+  ReflectMetadataProvider,
+  type EntityClass,
+  type MigrationObject,
+  type LoggerOptions,
+  type LogContext,
+} from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migration, Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Logger } from './log.js';
+
+interface PgConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
+}
+
+/** Where a subgraph keeps its tables. */
+export type DatabaseTarget =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema: string };
+
+/**
+ * Chooses a subgraph's database: `<NAME>_DATABASE_URL`, else `DATABASE_URL` (a schema named after
+ * the subgraph), else a SQLite file `<name>.sqlite` under the data directory.
+ */
+export function databaseTarget(
+  name: string,
+  settings: { dataDir: string; databaseUrl?: string; ownDatabaseUrl?: string; schema?: string },
+): DatabaseTarget {
+  const url = settings.ownDatabaseUrl ?? settings.databaseUrl;
+  if (url) return { kind: 'postgres', url, schema: settings.schema ?? name };
+  return { kind: 'sqlite', file: join(settings.dataDir, `${name}.sqlite`) };
+}
+
+/** Counts the SQL statements an ORM sends; tests and benchmarks read it. */
+export class QueryCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  record(sql: string): void {
+    this.count += 1;
+    if (this.statements.length < 1000) this.statements.push(sql);
+  }
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+}
+
+class HubOrmLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly counter: QueryCounter,
+  ) {
+    super(options);
+  }
+  override logQuery(context: { query: string } & LogContext): void {
+    if (context.level !== 'error') this.counter.record(context.query);
+    super.logQuery(context);
+  }
+}
+
+export interface OpenDatabaseOptions {
+  target: DatabaseTarget;
+  entities: EntityClass<unknown>[];
+  migrations: MigrationObject[];
+  log: Logger;
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+export interface HubDatabase {
+  orm: MikroORM;
+  queries: QueryCounter;
+  target: DatabaseTarget;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDatabase> {
+  const { target } = options;
+  const queries = new QueryCounter();
+  const common = {
+    entities: options.entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: options.migrations,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    loggerFactory: (loggerOptions: LoggerOptions) => new HubOrmLogger(loggerOptions, queries),
+    logger: (message: string) => options.log.debug(message),
+  };
+  let orm: MikroORM;
+  if (target.kind === 'sqlite') {
+    mkdirSync(join(target.file, '..'), { recursive: true });
+    orm = await MikroORM.init({ ...common, driver: LibSqlDriver, dbName: target.file });
+    const connection = orm.em.getConnection();
+    // WAL lets readers proceed during a write; the busy timeout covers a second process (the CLI).
+    await connection.execute('pragma journal_mode = wal');
+    await connection.execute('pragma busy_timeout = 5000');
+    await connection.execute('pragma foreign_keys = on');
+  } else {
+    orm = await MikroORM.init({
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: target.url,
+      schema: target.schema,
+      // Raw SQL (reference counters, locks) then finds the subgraph's tables unqualified.
+      pool: {
+        min: 0,
+        max: 10,
+        afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) => {
+          connection.query(`set search_path to "${target.schema}"`, (error) => done(error, connection));
+        },
+      },
+    });
+    await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
+  }
+  if (options.migrate !== false) await orm.getMigrator().up();
+  queries.reset();
+  return {
+    orm,
+    queries,
+    target,
+    async ping() {
+      try {
+        await orm.em.getConnection().execute('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => orm.close(true),
+  };
+}
+
+/**
+ * Base for the hub's migrations. They are written with knex's schema builder, so the same
+ * migration creates the same tables on SQLite and PostgreSQL, in the subgraph's schema there.
+ */
+export abstract class HubMigration extends Migration {
+  /** The subgraph's PostgreSQL schema; undefined on SQLite. */
+  protected get schemaName(): string | undefined {
+    return this.config.get('schema');
+  }
+
+  protected get isPostgres(): boolean {
+    return this.config.get('driver') === PostgreSqlDriver;
+  }
+
+  /** The schema builder, bound to the subgraph's schema. */
+  protected get schemaBuilder(): Knex.SchemaBuilder {
+    const builder = this.getKnex().schema;
+    return this.schemaName ? builder.withSchema(this.schemaName) : builder;
+  }
+
+  /** Queues each statement of a schema builder as its own migration query. */
+  protected addSchema(builder: Knex.SchemaBuilder): void {
+    for (const statement of builder.toSQL() as unknown as { sql: string }[]) {
+      this.addSql(statement.sql);
+    }
+  }
+}

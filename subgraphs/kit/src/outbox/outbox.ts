@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { Logger } from '../log.js';
+import type { EventBus, HubEvent } from './bus.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+import { ProcessedEvent } from './processed-event.entity.js';
+
+/**
+ * Queues a domain event in the caller's unit of work: it is written by the same flush, in the
+ * same transaction, as the change it describes.
+ */
+export function recordEvent(
+  em: EntityManager,
+  type: string,
+  aggregateId: string,
+  payload: Record<string, unknown>,
+): OutboxEvent {
+  const event = em.create(OutboxEvent, {
+    id: randomUUID(),
+    type,
+    aggregateId,
+    payload,
+    occurredAt: new Date(),
+    publishedAt: null,
+    attempts: 0,
+  });
+  em.persist(event);
+  return event;
+}
+
+/**
+ * Publishes outbox events in order. Runs on a timer and when nudged after a change; `drain()`
+ * publishes everything pending (used at shutdown). An event stays in the outbox until the bus
+ * has taken it, so nothing is lost while the bus or a consumer is down.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: EventBus,
+    private readonly source: string,
+    private readonly log: Logger,
+    private readonly batchSize = 100,
+  ) {}
+
+  start(intervalMs = 1000): void {
+    this.timer ??= setInterval(() => this.nudge(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Publishes soon, without waiting. */
+  nudge(): void {
+    void this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'outbox relay failed; will retry'));
+  }
+
+  /** Publishes every pending event; resolves with how many were published. */
+  drain(): Promise<number> {
+    // One drain at a time keeps events in order.
+    this.running ??= this.publishPending().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    await this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'outbox not fully drained at stop'));
+  }
+
+  private async publishPending(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const em = this.orm.em.fork();
+      const pending = await em.find(
+        OutboxEvent,
+        { publishedAt: null },
+        { orderBy: { seq: 'asc' }, limit: this.batchSize },
+      );
+      if (pending.length === 0) return published;
+      for (const row of pending) {
+        const event: HubEvent = {
+          id: row.id,
+          type: row.type,
+          source: this.source,
+          aggregateId: row.aggregateId,
+          occurredAt: row.occurredAt.toISOString(),
+          payload: row.payload,
+        };
+        try {
+          await this.bus.publish(event);
+        } catch (error) {
+          row.attempts += 1;
+          await em.flush();
+          throw error;
+        }
+        row.publishedAt = new Date();
+        await em.flush();
+        published += 1;
+      }
+    }
+  }
+}
+
+/**
+ * Applies an event at most once for a consumer: the marker and the consumer's changes commit
+ * together, so a redelivered event is skipped. Resolves false when it was already applied.
+ */
+export async function consumeOnce(
+  orm: MikroORM,
+  consumer: string,
+  event: HubEvent,
+  apply: (em: EntityManager) => Promise<void>,
+): Promise<boolean> {
+  return orm.em.fork().transactional(async (em) => {
+    const seen = await em.findOne(ProcessedEvent, { consumer, eventId: event.id });
+    if (seen) return false;
+    em.persist(em.create(ProcessedEvent, { consumer, eventId: event.id, processedAt: new Date() }));
+    await apply(em);
+    return true;
+  });
+}

@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ACTOR_HEADER, verifyActor, type Actor, type RequestMeta } from './actor.js';
+import { createHubContext, type HubContext } from './context.js';
+import type { HubDatabase } from './db.js';
+import { isClientErrorCode } from './errors.js';
+import type { Logger } from './log.js';
+import type { OutboxRelay } from './outbox/outbox.js';
+
+/** Apollo's own codes for requests it could not parse or validate; clients need to see them. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** True when a formatted error may be shown to a client as it is. */
+export function isClientVisible(error: GraphQLFormattedError): boolean {
+  const code = error.extensions?.code;
+  return isClientErrorCode(code) || (typeof code === 'string' && REQUEST_ERROR_CODES.has(code));
+}
+
+export function unauthenticatedBody(message: string) {
+  return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };
+}
+
+export interface SubgraphServerOptions<C extends HubContext> {
+  name: string;
+  schema: GraphQLSchema;
+  db: HubDatabase;
+  /** Key that verifies the gateway's signed actor header. */
+  actorKey: Uint8Array;
+  log: Logger;
+  relay: OutboxRelay;
+  bodyLimit: string;
+  createContext(base: HubContext): C;
+  /** Routes under /internal, for other hub services (actor kind `service`) only. */
+  internal?(router: Router): void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface Authenticated {
+  actor: Actor;
+  meta: RequestMeta;
+}
+
+function requireActor(key: Uint8Array, log: Logger, serviceOnly: boolean) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const verified = await verifyActor(key, req.header(ACTOR_HEADER));
+      if (serviceOnly && verified.actor.kind !== 'service') {
+        res.status(403).json({ errors: [{ message: 'Internal route', extensions: { code: 'FORBIDDEN' } }] });
+        return;
+      }
+      res.locals.auth = verified satisfies Authenticated;
+      next();
+    } catch (error) {
+      log.warn({ err: error, path: req.path }, 'refused a request without a valid gateway signature');
+      res
+        .status(401)
+        .json(unauthenticatedBody('This subgraph answers only requests signed by the hub gateway.'));
+    }
+  };
+}
+
+/**
+ * Starts a subgraph's HTTP server: POST /graphql (only with the gateway's signed actor header),
+ * /internal/* for hub services, GET /healthz and GET /readyz.
+ */
+export async function startSubgraphServer<C extends HubContext>(
+  options: SubgraphServerOptions<C>,
+  listen: { port: number; host?: string },
+): Promise<RunningServer> {
+  const { db, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+
+  const logErrors: ApolloServerPlugin<C> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (!isClientErrorCode(code) && !REQUEST_ERROR_CODES.has(String(code))) {
+              (contextValue?.log ?? log).error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors],
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) =>
+      isClientVisible(formatted)
+        ? formatted
+        : { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', subgraph: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await db.ping();
+    res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unavailable', subgraph: options.name, database });
+  });
+
+  if (options.internal) {
+    const router = express.Router();
+    router.use(requireActor(options.actorKey, log, true));
+    router.use(express.json({ limit: options.bodyLimit }));
+    options.internal(router);
+    app.use('/internal', router);
+  }
+
+  app.use(
+    '/graphql',
+    requireActor(options.actorKey, log, false),
+    express.json({ limit: options.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const { actor, meta } = res.locals.auth as Authenticated;
+        return options.createContext(
+          createHubContext({ em: db.orm.em.fork(), actor, meta, log, onChange: () => options.relay.nudge() }),
+        );
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(listen.port, listen.host ?? '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`;
+  log.info({ url }, 'subgraph listening');
+  return {
+    url,
+    port,
+    async close() {
+      // Apollo's drain plugin stops accepting and waits for requests in flight.
+      await apollo.stop();
+    },
+  };
+}

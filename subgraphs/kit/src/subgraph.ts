@@ -1,0 +1,101 @@
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
+import type { Router } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { AuditEntry } from './audit/audit-entry.entity.js';
+import type { HubContext } from './context.js';
+import { openDatabase, type DatabaseTarget, type HubDatabase } from './db.js';
+import type { Logger } from './log.js';
+import { kitMigration } from './migrations/kit-tables.migration.js';
+import type { EventBus } from './outbox/bus.js';
+import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { OutboxRelay } from './outbox/outbox.js';
+import { ProcessedEvent } from './outbox/processed-event.entity.js';
+import { startSubgraphServer, type RunningServer } from './server.js';
+
+/** The parts that make one subgraph; the kit wires them the same way for all four. */
+export interface SubgraphDefinition<C extends HubContext> {
+  name: string;
+  entities: EntityClass<unknown>[];
+  migrations: MigrationObject[];
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Adds the subgraph's loaders (and anything else per request) to the kit's context. */
+  createContext(base: HubContext): C;
+  internal?(router: Router, db: HubDatabase): void;
+  /** Subscribes the subgraph's event consumers. */
+  subscribe?(bus: EventBus, db: HubDatabase, log: Logger): Promise<void>;
+}
+
+/** Where and how this process runs the subgraph. */
+export interface SubgraphRuntime {
+  target: DatabaseTarget;
+  actorKey: Uint8Array;
+  bus: EventBus;
+  log: Logger;
+  port: number;
+  host?: string;
+  bodyLimit: string;
+  /** Outbox relay poll interval (default 1000 ms). */
+  relayIntervalMs?: number;
+}
+
+export interface SubgraphHandle {
+  name: string;
+  url: string;
+  port: number;
+  db: HubDatabase;
+  relay: OutboxRelay;
+  /** Stops accepting, finishes requests in flight, flushes the outbox, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Every subgraph keeps these kit tables beside its own. */
+export const KIT_ENTITIES = [OutboxEvent, ProcessedEvent, AuditEntry];
+
+export async function startSubgraph<C extends HubContext>(
+  definition: SubgraphDefinition<C>,
+  runtime: SubgraphRuntime,
+): Promise<SubgraphHandle> {
+  const log = runtime.log.child({ subgraph: definition.name });
+  const db = await openDatabase({
+    target: runtime.target,
+    entities: [...KIT_ENTITIES, ...definition.entities],
+    migrations: [kitMigration, ...definition.migrations],
+    log,
+  });
+  let server: RunningServer | null = null;
+  const relay = new OutboxRelay(db.orm, runtime.bus, definition.name, log);
+  try {
+    await definition.subscribe?.(runtime.bus, db, log);
+    server = await startSubgraphServer(
+      {
+        name: definition.name,
+        schema: await definition.buildSchema(),
+        db,
+        actorKey: runtime.actorKey,
+        log,
+        relay,
+        bodyLimit: runtime.bodyLimit,
+        createContext: definition.createContext,
+        internal: definition.internal ? (router) => definition.internal!(router, db) : undefined,
+      },
+      { port: runtime.port, host: runtime.host },
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  relay.start(runtime.relayIntervalMs);
+  const running = server;
+  return {
+    name: definition.name,
+    url: running.url,
+    port: running.port,
+    db,
+    relay,
+    async close() {
+      await running.close();
+      await relay.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/**
+ * Test settings. `HUB_TEST_DATABASE_URL` (set by .ci/run) makes every database test run against
+ * PostgreSQL as well as SQLite; without it only SQLite runs, so a fresh clone needs no server.
+ */
+export const testDatabaseUrl: string | undefined = process.env.HUB_TEST_DATABASE_URL || undefined;

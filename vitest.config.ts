@@ -1,0 +1,46 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+const src = (path: string) => fileURLToPath(new URL(`./${path}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  // esbuild emits no decorator metadata; type-graphql and MikroORM need it, so SWC transforms TS.
+  plugins: [
+    swc.vite({
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      },
+    }),
+  ],
+  resolve: {
+    alias: {
+      // One graphql instance: the CJS build that type-graphql and @apollo/* load.
+      graphql: require.resolve('graphql'),
+      '@hub/schema': src('schema'),
+      '@hub/kit': src('subgraphs/kit'),
+      '@hub/cases': src('subgraphs/cases'),
+      '@hub/escalations': src('subgraphs/escalations'),
+      '@hub/panels': src('subgraphs/panels'),
+      '@hub/learning': src('subgraphs/learning'),
+      '@hub/gateway': src('gateway'),
+      '@hub/cli': src('cli'),
+    },
+  },
+  test: {
+    include: [
+      'schema/src/**/*.test.ts',
+      'subgraphs/*/src/**/*.test.ts',
+      'gateway/src/**/*.test.ts',
+      'cli/src/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
