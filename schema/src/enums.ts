@@ -41,18 +41,23 @@ registerEnumType(Role, {
   name: 'Role',
   valuesConfig: {
     PRACTITIONER: { description: 'Front-line worker in an agency.' },
-    SAFEGUARDING_LEAD: { description: 'Designated safeguarding lead or named/designated professional.' },
+    SAFEGUARDING_LEAD: {
+      description: 'Designated safeguarding lead or named/designated professional.',
+    },
     BOARD_MANAGER: {
       description:
         'Safeguarding board business unit: sees every escalation of its board, convenes resolution panels.',
     },
     PANEL_MEMBER: { description: 'May sit on resolution panels.' },
-    ANALYST: { description: 'Sees de-identified learning analytics only; never case or child data.' },
+    ANALYST: {
+      description: 'Sees de-identified learning analytics only; never case or child data.',
+    },
     INTEGRATION: {
       description: "An agency's integration engine: may ingest through that agency's plugins only.",
     },
     ADMIN: {
-      description: 'Directory administration (boards, agencies, practitioners); never case or child data.',
+      description:
+        'Directory administration (boards, agencies, practitioners); never case or child data.',
     },
   },
 });

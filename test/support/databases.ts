@@ -14,7 +14,10 @@ export const databaseKinds: DatabaseKind[] = testDatabaseUrl ? ['sqlite', 'postg
  * A fresh, empty place for one subgraph's tables: a SQLite file in a temporary folder, or a
  * PostgreSQL schema with a random name. `dispose` removes it.
  */
-export function freshTarget(kind: DatabaseKind, name: string): { target: DatabaseTarget; dispose(db?: HubDatabase): Promise<void> } {
+export function freshTarget(
+  kind: DatabaseKind,
+  name: string,
+): { target: DatabaseTarget; dispose(db?: HubDatabase): Promise<void> } {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `hub-${name}-`));
     return {

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Actor, RequestMeta } from './actor.js';
 import { appendAudit, type AuditEvent } from './audit/audit.js';
 import type { Logger } from './log.js';
 
 /** What every subgraph's request context has; each subgraph adds its loaders. */
 export interface HubContext {
-  /** This request's EntityManager fork. */
-  em: EntityManager;
+  /** This request's EntityManager fork (both drivers are SQL, so the query builder is there). */
+  em: SqlEntityManager;
   actor: Actor;
   meta: RequestMeta;
   log: Logger;
@@ -14,13 +15,16 @@ export interface HubContext {
   audit(event: AuditEvent, em?: EntityManager): Promise<void>;
   /** Tells the outbox relay that a change with events has committed. */
   changed(): void;
+  /** The hub's clock (the system clock, except in tests). */
+  now(): Date;
 }
 
 export function createHubContext(args: {
-  em: EntityManager;
+  em: SqlEntityManager;
   actor: Actor;
   meta: RequestMeta;
   log: Logger;
+  clock?: () => Date;
   onChange: () => void;
 }): HubContext {
   const { em, actor, meta } = args;
@@ -31,5 +35,6 @@ export function createHubContext(args: {
     log: args.log.child({ correlationId: meta.correlationId, actor: `${actor.kind}:${actor.id}` }),
     audit: (event, txEm) => appendAudit(txEm ?? em.fork(), actor, meta, event),
     changed: args.onChange,
+    now: args.clock ?? (() => new Date()),
   };
 }

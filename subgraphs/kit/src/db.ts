@@ -21,8 +21,7 @@ interface PgConnection {
 
 /** Where a subgraph keeps its tables. */
 export type DatabaseTarget =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema: string };
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
 
 /**
  * Chooses a subgraph's database: `<NAME>_DATABASE_URL`, else `DATABASE_URL` (a schema named after
@@ -37,17 +36,35 @@ export function databaseTarget(
   return { kind: 'sqlite', file: join(settings.dataDir, `${name}.sqlite`) };
 }
 
-/** Counts the SQL statements an ORM sends; tests and benchmarks read it. */
+/**
+ * Counts the SQL statements an ORM sends, in all and per request (by the correlation id that a
+ * request's EntityManager fork carries in its logger context); tests and benchmarks read it.
+ */
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
-  record(sql: string): void {
+  private readonly perRequest = new Map<string, string[]>();
+
+  record(sql: string, correlationId?: string): void {
     this.count += 1;
     if (this.statements.length < 1000) this.statements.push(sql);
+    if (correlationId) {
+      if (!this.perRequest.has(correlationId) && this.perRequest.size >= 1000) {
+        this.perRequest.delete(this.perRequest.keys().next().value!);
+      }
+      this.perRequest.set(correlationId, [...(this.perRequest.get(correlationId) ?? []), sql]);
+    }
   }
+
+  /** The statements sent on behalf of one request. */
+  forRequest(correlationId: string): string[] {
+    return this.perRequest.get(correlationId) ?? [];
+  }
+
   reset(): void {
     this.count = 0;
     this.statements.length = 0;
+    this.perRequest.clear();
   }
 }
 
@@ -59,7 +76,9 @@ class HubOrmLogger extends DefaultLogger {
     super(options);
   }
   override logQuery(context: { query: string } & LogContext): void {
-    if (context.level !== 'error') this.counter.record(context.query);
+    if (context.level !== 'error') {
+      this.counter.record(context.query, (context as { correlationId?: string }).correlationId);
+    }
     super.logQuery(context);
   }
 }
@@ -123,8 +142,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       pool: {
         min: 0,
         max: 10,
-        afterCreate: (connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void) => {
-          connection.query(`set search_path to "${target.schema}"`, (error) => done(error, connection));
+        afterCreate: (
+          connection: PgConnection,
+          done: (error: Error | null, connection: PgConnection) => void,
+        ) => {
+          connection.query(`set search_path to "${target.schema}"`, (error) =>
+            done(error, connection),
+          );
         },
       },
     });

@@ -40,8 +40,13 @@ export class ForbiddenError extends HubError {
 }
 
 export class NotFoundError extends HubError {
-  constructor(what: string, id: string) {
-    super('NOT_FOUND', `No ${what} with id ${id} that you may see.`);
+  /** `field`, when the id came from an input, names it as BAD_USER_INPUT does. */
+  constructor(what: string, id: string, field?: string) {
+    super(
+      'NOT_FOUND',
+      `${field ? `${field}: ` : ''}no ${what} with id ${id} that you may see.`,
+      field ? { field } : {},
+    );
   }
 }
 

@@ -7,7 +7,14 @@ import { validateInput } from './validation.js';
 import { DateTimeScalar } from './scalars.js';
 
 /** Federation directives the subgraphs may use. */
-const FEDERATION_IMPORTS = ['@key', '@shareable', '@external', '@requires', '@provides'];
+const FEDERATION_IMPORTS = [
+  '@key',
+  '@shareable',
+  '@external',
+  '@requires',
+  '@provides',
+  '@inaccessible',
+];
 
 /** `__resolveReference` per entity type the subgraph owns. */
 export type ReferenceResolvers = Record<
@@ -41,5 +48,8 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
   for (const [typeName, reference] of Object.entries(options.references ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
-  return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as GraphQLResolverMap<unknown> });
+  return buildSubgraphSchema({
+    typeDefs: parse(sdl),
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
 }

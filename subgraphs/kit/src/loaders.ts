@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
+import { isUuid } from './text.js';
 
 /**
  * A loader for one row per key: `fetch` gets every key of a batch at once, and results come
@@ -32,4 +34,23 @@ export function groupedLoader<K, V>(
     }
     return keys.map((key) => byKey.get(key) ?? []);
   });
+}
+
+/**
+ * Loads entities by UUID primary key in one `IN` query per batch. Keys that are not UUIDs name
+ * nothing and resolve to null without reaching the database.
+ */
+export function entityLoader<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+): DataLoader<string, T | null> {
+  return keyedLoader<string, T>(
+    (ids) => {
+      const valid = ids.filter(isUuid);
+      return valid.length === 0
+        ? Promise.resolve([])
+        : em.find(entity, { id: { $in: valid } } as unknown as FilterQuery<T>);
+    },
+    (row) => row.id,
+  );
 }

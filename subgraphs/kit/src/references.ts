@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 
 /** The board's local calendar year (Europe/London) for a reference allocated at `at`. */
 export function referenceYear(at: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(at));
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(at),
+  );
 }
 
 /**
@@ -27,6 +29,7 @@ export async function allocateReference(
     em.getTransactionContext(),
   );
   const number = Number(rows[0]?.last);
-  if (!Number.isInteger(number) || number < 1) throw new Error('reference counter returned no number');
+  if (!Number.isInteger(number) || number < 1)
+    throw new Error('reference counter returned no number');
   return { reference: `${prefix}-${year}-${String(number).padStart(6, '0')}`, year, number };
 }

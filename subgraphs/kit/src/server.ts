@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ACTOR_HEADER, verifyActor, type Actor, type RequestMeta } from './actor.js';
 import { createHubContext, type HubContext } from './context.js';
@@ -28,6 +30,30 @@ export function isClientVisible(error: GraphQLFormattedError): boolean {
   return isClientErrorCode(code) || (typeof code === 'string' && REQUEST_ERROR_CODES.has(code));
 }
 
+const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s;
+const BAD_VARIABLE = /^Variable "\$(\w+)"/;
+
+/**
+ * Names the input field of a BAD_USER_INPUT that GraphQL raised while coercing variables
+ * (`Variable "$input" got invalid value … at "input.child.dateOfBirth"`), so that every
+ * BAD_USER_INPUT carries `extensions.field` as the contract promises.
+ */
+export function withInputField(error: GraphQLFormattedError): GraphQLFormattedError {
+  if (error.extensions?.code !== 'BAD_USER_INPUT') return error;
+  const nested = INVALID_VARIABLE.exec(error.message);
+  const variable = BAD_VARIABLE.exec(error.message);
+  const field = nested?.[2] ?? variable?.[1];
+  if (
+    !field ||
+    (error.extensions.field &&
+      error.extensions.field !== 'DateTime' &&
+      error.extensions.field !== 'LocalDate')
+  ) {
+    return error;
+  }
+  return { ...error, extensions: { ...error.extensions, field } };
+}
+
 export function unauthenticatedBody(message: string) {
   return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };
 }
@@ -42,6 +68,7 @@ export interface SubgraphServerOptions<C extends HubContext> {
   relay: OutboxRelay;
   bodyLimit: string;
   createContext(base: HubContext): C;
+  clock: () => Date;
   /** Routes under /internal, for other hub services (actor kind `service`) only. */
   internal?(router: Router): void;
 }
@@ -62,16 +89,23 @@ function requireActor(key: Uint8Array, log: Logger, serviceOnly: boolean) {
     try {
       const verified = await verifyActor(key, req.header(ACTOR_HEADER));
       if (serviceOnly && verified.actor.kind !== 'service') {
-        res.status(403).json({ errors: [{ message: 'Internal route', extensions: { code: 'FORBIDDEN' } }] });
+        res
+          .status(403)
+          .json({ errors: [{ message: 'Internal route', extensions: { code: 'FORBIDDEN' } }] });
         return;
       }
       res.locals.auth = verified satisfies Authenticated;
       next();
     } catch (error) {
-      log.warn({ err: error, path: req.path }, 'refused a request without a valid gateway signature');
+      log.warn(
+        { err: error, path: req.path },
+        'refused a request without a valid gateway signature',
+      );
       res
         .status(401)
-        .json(unauthenticatedBody('This subgraph answers only requests signed by the hub gateway.'));
+        .json(
+          unauthenticatedBody('This subgraph answers only requests signed by the hub gateway.'),
+        );
     }
   };
 }
@@ -96,7 +130,10 @@ export async function startSubgraphServer<C extends HubContext>(
           for (const error of errors) {
             const code = error.extensions?.code;
             if (!isClientErrorCode(code) && !REQUEST_ERROR_CODES.has(String(code))) {
-              (contextValue?.log ?? log).error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+              (contextValue?.log ?? log).error(
+                { err: error.originalError ?? error, path: error.path },
+                'unexpected error',
+              );
             }
           }
         },
@@ -106,11 +143,16 @@ export async function startSubgraphServer<C extends HubContext>(
 
   const apollo = new ApolloServer<C>({
     schema: options.schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), logErrors],
+    // No Apollo usage reporting here, so no inline traces for it.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      logErrors,
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted) =>
       isClientVisible(formatted)
-        ? formatted
+        ? withInputField(formatted)
         : { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
   });
   await apollo.start();
@@ -120,7 +162,9 @@ export async function startSubgraphServer<C extends HubContext>(
   });
   app.get('/readyz', async (_req, res) => {
     const database = await db.ping();
-    res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unavailable', subgraph: options.name, database });
+    res
+      .status(database ? 200 : 503)
+      .json({ status: database ? 'ready' : 'unavailable', subgraph: options.name, database });
   });
 
   if (options.internal) {
@@ -139,13 +183,24 @@ export async function startSubgraphServer<C extends HubContext>(
       context: async ({ res }) => {
         const { actor, meta } = res.locals.auth as Authenticated;
         return options.createContext(
-          createHubContext({ em: db.orm.em.fork(), actor, meta, log, onChange: () => options.relay.nudge() }),
+          createHubContext({
+            em: db.orm.em.fork({
+              loggerContext: { correlationId: meta.correlationId },
+            }) as SqlEntityManager,
+            actor,
+            meta,
+            log,
+            clock: options.clock,
+            onChange: () => options.relay.nudge(),
+          }),
         );
       },
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(listen.port, listen.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    httpServer.listen(listen.port, listen.host ?? '127.0.0.1', resolve),
+  );
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${listen.host ?? '127.0.0.1'}:${port}/graphql`;
   log.info({ url }, 'subgraph listening');

@@ -12,6 +12,23 @@ import { OutboxRelay } from './outbox/outbox.js';
 import { ProcessedEvent } from './outbox/processed-event.entity.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
+/** What a running subgraph's parts may use besides the request. */
+export interface SubgraphServices {
+  db: HubDatabase;
+  bus: EventBus;
+  log: Logger;
+  actorKey: Uint8Array;
+  /** Other subgraphs' base URLs (e.g. `cases` → http://127.0.0.1:4001), for signed internal calls. */
+  peers: Record<string, string>;
+  /** The hub's clock; tests move it. */
+  clock: () => Date;
+}
+
+/** Something a subgraph runs in the background (a scheduler); stopped before the database closes. */
+export interface BackgroundTask {
+  stop(): Promise<void>;
+}
+
 /** The parts that make one subgraph; the kit wires them the same way for all four. */
 export interface SubgraphDefinition<C extends HubContext> {
   name: string;
@@ -19,10 +36,12 @@ export interface SubgraphDefinition<C extends HubContext> {
   migrations: MigrationObject[];
   buildSchema(): Promise<GraphQLSchema>;
   /** Adds the subgraph's loaders (and anything else per request) to the kit's context. */
-  createContext(base: HubContext): C;
+  createContext(base: HubContext, services: SubgraphServices): C;
   internal?(router: Router, db: HubDatabase): void;
   /** Subscribes the subgraph's event consumers. */
-  subscribe?(bus: EventBus, db: HubDatabase, log: Logger): Promise<void>;
+  subscribe?(services: SubgraphServices): Promise<void>;
+  /** Starts background work once the server listens. */
+  background?(services: SubgraphServices): BackgroundTask;
 }
 
 /** Where and how this process runs the subgraph. */
@@ -36,6 +55,10 @@ export interface SubgraphRuntime {
   bodyLimit: string;
   /** Outbox relay poll interval (default 1000 ms). */
   relayIntervalMs?: number;
+  /** Other subgraphs' base URLs. */
+  peers?: Record<string, string>;
+  /** Defaults to the system clock. */
+  clock?: () => Date;
 }
 
 export interface SubgraphHandle {
@@ -64,8 +87,16 @@ export async function startSubgraph<C extends HubContext>(
   });
   let server: RunningServer | null = null;
   const relay = new OutboxRelay(db.orm, runtime.bus, definition.name, log);
+  const services: SubgraphServices = {
+    db,
+    bus: runtime.bus,
+    log,
+    actorKey: runtime.actorKey,
+    peers: runtime.peers ?? {},
+    clock: runtime.clock ?? (() => new Date()),
+  };
   try {
-    await definition.subscribe?.(runtime.bus, db, log);
+    await definition.subscribe?.(services);
     server = await startSubgraphServer(
       {
         name: definition.name,
@@ -75,7 +106,8 @@ export async function startSubgraph<C extends HubContext>(
         log,
         relay,
         bodyLimit: runtime.bodyLimit,
-        createContext: definition.createContext,
+        createContext: (base) => definition.createContext(base, services),
+        clock: services.clock,
         internal: definition.internal ? (router) => definition.internal!(router, db) : undefined,
       },
       { port: runtime.port, host: runtime.host },
@@ -85,6 +117,7 @@ export async function startSubgraph<C extends HubContext>(
     throw error;
   }
   relay.start(runtime.relayIntervalMs);
+  const background = definition.background?.(services);
   const running = server;
   return {
     name: definition.name,
@@ -94,6 +127,7 @@ export async function startSubgraph<C extends HubContext>(
     relay,
     async close() {
       await running.close();
+      await background?.stop();
       await relay.stop();
       await db.close();
     },

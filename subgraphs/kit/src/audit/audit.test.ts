@@ -7,7 +7,14 @@ import { KIT_ENTITIES } from '../subgraph.js';
 import type { Actor } from '../actor.js';
 import { appendAudit, verifyAuditChain } from './audit.js';
 
-const actor: Actor = { kind: 'practitioner', id: 'p-1', roles: [], agencyId: 'a-1', agencyKind: null, boardId: 'b-1' };
+const actor: Actor = {
+  kind: 'practitioner',
+  id: 'p-1',
+  roles: [],
+  agencyId: 'a-1',
+  agencyKind: null,
+  boardId: 'b-1',
+};
 const meta = { correlationId: 'c-1', ip: '127.0.0.1' };
 
 describe.each(databaseKinds)('audit log on %s', (kind) => {
@@ -32,7 +39,11 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
   it('chains entries, including concurrent ones, and verifies intact', async () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        appendAudit(db.orm.em.fork(), actor, meta, { action: 'case.read', entityType: 'Case', entityIds: [`c-${i}`] }),
+        appendAudit(db.orm.em.fork(), actor, meta, {
+          action: 'case.read',
+          entityType: 'Case',
+          entityIds: [`c-${i}`],
+        }),
       ),
     );
     expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 10 });

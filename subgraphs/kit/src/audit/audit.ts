@@ -48,7 +48,9 @@ export function hashAuditEntry(entry: Hashed): string {
 async function lockChain(em: EntityManager): Promise<void> {
   if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
     // SQLite serializes write transactions by itself; PostgreSQL needs a lock for the chain head.
-    await em.getConnection().execute('select pg_advisory_xact_lock(7311001)', [], 'run', em.getTransactionContext());
+    await em
+      .getConnection()
+      .execute('select pg_advisory_xact_lock(7311001)', [], 'run', em.getTransactionContext());
   }
 }
 
@@ -64,7 +66,11 @@ export async function appendAudit(
 ): Promise<void> {
   await em.transactional(async (tx) => {
     await lockChain(tx);
-    const last = await tx.findOne(AuditEntry, { seq: { $gt: 0 } }, { orderBy: { seq: 'desc' }, fields: ['hash'] });
+    const last = await tx.findOne(
+      AuditEntry,
+      { seq: { $gt: 0 } },
+      { orderBy: { seq: 'desc' }, fields: ['hash'] },
+    );
     const entry = tx.create(AuditEntry, {
       at: new Date(),
       actorKind: actor.kind,
@@ -83,10 +89,14 @@ export async function appendAudit(
   });
 }
 
-export type AuditVerification = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+export type AuditVerification =
+  { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
 /** Walks the chain in order; names the first entry whose hash or link does not match. */
-export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  em: EntityManager,
+  batchSize = 1000,
+): Promise<AuditVerification> {
   let previous = GENESIS_HASH;
   let after = 0;
   let entries = 0;
@@ -99,10 +109,20 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
     for (const entry of batch) {
       entries += 1;
       if (entry.prevHash !== previous) {
-        return { ok: false, entries, brokenAt: entry.seq, reason: 'does not link to the entry before it (an entry was removed or reordered)' };
+        return {
+          ok: false,
+          entries,
+          brokenAt: entry.seq,
+          reason: 'does not link to the entry before it (an entry was removed or reordered)',
+        };
       }
       if (hashAuditEntry(entry) !== entry.hash) {
-        return { ok: false, entries, brokenAt: entry.seq, reason: 'its content does not match its hash (the entry was altered)' };
+        return {
+          ok: false,
+          entries,
+          brokenAt: entry.seq,
+          reason: 'its content does not match its hash (the entry was altered)',
+        };
       }
       previous = entry.hash;
       after = entry.seq;

@@ -27,7 +27,11 @@ export interface EventBus {
 
 /** The embedded default: subscribers in this process, called in turn. */
 export class InProcessBus implements EventBus {
-  private readonly subscriptions: { consumer: string; types: string[] | '*'; handler: EventHandler }[] = [];
+  private readonly subscriptions: {
+    consumer: string;
+    types: string[] | '*';
+    handler: EventHandler;
+  }[] = [];
 
   async publish(event: HubEvent): Promise<void> {
     for (const { types, handler } of this.subscriptions) {

@@ -52,7 +52,9 @@ export class OutboxRelay {
 
   /** Publishes soon, without waiting. */
   nudge(): void {
-    void this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'outbox relay failed; will retry'));
+    void this.drain().catch((error: unknown) =>
+      this.log.warn({ err: error }, 'outbox relay failed; will retry'),
+    );
   }
 
   /** Publishes every pending event; resolves with how many were published. */
@@ -68,7 +70,9 @@ export class OutboxRelay {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
-    await this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'outbox not fully drained at stop'));
+    await this.drain().catch((error: unknown) =>
+      this.log.warn({ err: error }, 'outbox not fully drained at stop'),
+    );
   }
 
   private async publishPending(): Promise<number> {

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { createTokenVerifier, loadOrCreateEmbeddedKey, mintToken } from '@hub/gateway';
+import { closeOnSignals, createLogger, loadOrCreateInternalSecret } from '@hub/kit';
+import type { CliConfig } from '../config.js';
+import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
+import { graphqlRequest } from '../graphql-client.js';
+import { startHub } from '../hub.js';
+import { subgraphTargets } from '../targets.js';
+
+/**
+ * `npm start`: the embedded default. All four subgraphs and the gateway in this process, SQLite
+ * files under HUB_DATA_DIR (or PostgreSQL with DATABASE_URL), the in-process bus, demo data on
+ * first start unless HUB_DEMO=0.
+ */
+export async function startCommand(config: CliConfig): Promise<number> {
+  const log = createLogger('hub', config.hub.LOG_LEVEL);
+  const dataDir = config.hub.HUB_DATA_DIR;
+  const supergraphSdl = readFileSync(config.gateway.HUB_SUPERGRAPH_PATH, 'utf8');
+  const key = config.gateway.OIDC_ISSUER ? null : await loadOrCreateEmbeddedKey(dataDir);
+  const hub = await startHub({
+    targets: subgraphTargets(config),
+    ports: {
+      gateway: config.gateway.PORT,
+      cases: config.cases.CASES_PORT,
+      escalations: config.escalations.ESCALATIONS_PORT,
+      panels: config.panels.PANELS_PORT,
+      learning: config.learning.LEARNING_PORT,
+    },
+    host: config.gateway.HOST,
+    internalSecret: loadOrCreateInternalSecret(dataDir, config.hub.HUB_INTERNAL_SECRET),
+    verifier: await createTokenVerifier(config.gateway, key),
+    supergraphSdl,
+    log,
+    bodyLimit: config.hub.HUB_BODY_LIMIT,
+    maxDepth: config.gateway.HUB_MAX_DEPTH,
+    maxCost: config.gateway.HUB_MAX_COST,
+    bus: config.hub.HUB_BUS,
+  });
+  closeOnSignals(log, () => hub.close());
+
+  const lines = [
+    '',
+    'Safeguarding escalation hub (embedded default) is running.',
+    `  GraphQL:  ${hub.url}   (open it in a browser for GraphiQL)`,
+    `  Health:   ${hub.url.replace(/\/graphql$/, '/readyz')}`,
+    `  Data:     ${config.hub.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite files under ${dataDir}/`}`,
+  ];
+  if (key) {
+    const target: SeedTarget = {
+      url: hub.url,
+      adminToken: await mintToken(key, { subject: 'admin', admin: true }),
+      tokenFor: (id) => mintToken(key, { subject: id }),
+    };
+    if (config.hub.HUB_DEMO === '1' && (await isEmpty(target))) {
+      await seedDemo(target);
+      lines.push('  Demo:     created the Northbridge demo board (first start).');
+    }
+    lines.push(
+      '',
+      'Tokens (the token is the last line printed):',
+      '  npm run --silent token -- --admin',
+      '  npm run --silent token -- --practitioner <id>',
+      '',
+      ...(await practitionerTable(target)),
+    );
+  } else {
+    lines.push('', `Tokens come from the OIDC issuer ${config.gateway.OIDC_ISSUER}.`);
+  }
+  console.log(lines.join('\n'));
+  return -1; // keep running
+}
+
+/** The directory's practitioners, so a newcomer can pick whose token to mint. */
+async function practitionerTable(target: SeedTarget): Promise<string[]> {
+  const { boards } = await graphqlRequest<{
+    boards: { name: string; agencies: { name: string; id: string }[] }[];
+  }>(
+    target.url,
+    target.adminToken,
+    /* GraphQL */ `
+      {
+        boards {
+          name
+          agencies {
+            id
+            name
+          }
+        }
+      }
+    `,
+  );
+  const rows: string[] = [];
+  for (const board of boards) {
+    rows.push(`Practitioners of ${board.name}:`);
+    for (const agency of board.agencies) {
+      const { practitioners } = await graphqlRequest<{
+        practitioners: { id: string; name: string; roles: string[]; active: boolean }[];
+      }>(
+        target.url,
+        target.adminToken,
+        /* GraphQL */ `
+          query ($id: ID!) {
+            practitioners(agencyId: $id) {
+              id
+              name
+              roles
+              active
+            }
+          }
+        `,
+        { id: agency.id },
+      );
+      for (const p of practitioners) {
+        rows.push(`  ${p.id}  ${p.name.padEnd(44)} ${p.roles.join(', ')}  (${agency.name})`);
+      }
+    }
+  }
+  return rows;
+}

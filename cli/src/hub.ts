@@ -1,0 +1,95 @@
+import { startGateway, type TokenVerifier } from '@hub/gateway';
+import {
+  createBus,
+  secretKey,
+  startSubgraph,
+  type DatabaseTarget,
+  type Logger,
+  type SubgraphHandle,
+} from '@hub/kit';
+import { SUBGRAPHS, type SubgraphName } from './subgraphs.js';
+
+export interface HubOptions {
+  /** Where each subgraph keeps its tables. */
+  targets: Record<SubgraphName, DatabaseTarget>;
+  /** Ports (0 = any free port). */
+  ports: Record<SubgraphName | 'gateway', number>;
+  host?: string;
+  internalSecret: string;
+  verifier: TokenVerifier;
+  supergraphSdl: string;
+  log: Logger;
+  bodyLimit: string;
+  maxDepth: number;
+  maxCost: number;
+  /** `memory` in the embedded default. */
+  bus?: string;
+  relayIntervalMs?: number;
+}
+
+export interface RunningHub {
+  /** The gateway's GraphQL URL. */
+  url: string;
+  gatewayPort: number;
+  subgraphs: Record<SubgraphName, SubgraphHandle>;
+  /** Gateway first (no new client requests), then each subgraph drains, flushes and closes. */
+  close(): Promise<void>;
+}
+
+/** Starts the four subgraphs and the gateway in this process: the embedded default, and the tests' hub. */
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const actorKey = secretKey(options.internalSecret);
+  const bus = createBus(options.bus ?? 'memory');
+  const started: SubgraphHandle[] = [];
+  try {
+    for (const definition of SUBGRAPHS) {
+      const name = definition.name as SubgraphName;
+      started.push(
+        await startSubgraph(definition, {
+          target: options.targets[name],
+          actorKey,
+          bus,
+          log: options.log,
+          port: options.ports[name],
+          host: options.host,
+          bodyLimit: options.bodyLimit,
+          relayIntervalMs: options.relayIntervalMs,
+        }),
+      );
+    }
+    const subgraphs = Object.fromEntries(started.map((s) => [s.name, s])) as Record<
+      SubgraphName,
+      SubgraphHandle
+    >;
+    const gateway = await startGateway({
+      supergraphSdl: options.supergraphSdl,
+      subgraphUrls: {
+        cases: subgraphs.cases.url,
+        escalations: subgraphs.escalations.url,
+        panels: subgraphs.panels.url,
+        learning: subgraphs.learning.url,
+      },
+      actorKey,
+      verifier: options.verifier,
+      log: options.log.child({ component: 'gateway' }),
+      port: options.ports.gateway,
+      host: options.host,
+      bodyLimit: options.bodyLimit,
+      maxDepth: options.maxDepth,
+      maxCost: options.maxCost,
+    });
+    return {
+      url: gateway.url,
+      gatewayPort: gateway.port,
+      subgraphs,
+      async close() {
+        await gateway.close();
+        for (const subgraph of started.reverse()) await subgraph.close();
+        await bus.close();
+      },
+    };
+  } catch (error) {
+    for (const subgraph of started.reverse()) await subgraph.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './demo/seed.js';
+export * from './graphql-client.js';
+export * from './hub.js';
+export * from './subgraphs.js';
+export * from './commands/compose.command.js';

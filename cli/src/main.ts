@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The `hub` command (api/README.md): start, token, migrate, audit verify, compose, contract.
+ * `npm start` and `npm run hub -- <command>` call it after building.
+ */
+import 'reflect-metadata';
+import { ConfigError } from '@hub/kit';
+import { composeCommand } from './commands/compose.command.js';
+import { contractCommand } from './commands/contract.command.js';
+import { auditVerifyCommand, migrateCommand } from './commands/database.command.js';
+import { startCommand } from './commands/start.command.js';
+import { tokenCommand } from './commands/token.command.js';
+import { loadCliConfig } from './config.js';
+
+const USAGE = `usage: hub <command>
+  start                                  the embedded hub (what \`npm start\` runs)
+  token --admin | --practitioner <id>    print a bearer token from the embedded key
+  migrate                                run pending migrations of every subgraph
+  audit verify                           check every subgraph's audit hash chain
+  compose [--check]                      print subgraph schemas and compose the supergraph
+  contract [--contract <path>]           check the API against the shared contract`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  // Schema commands need no environment; the rest read it once, here.
+  if (command === 'compose') return composeCommand(args);
+  if (command === 'contract') return contractCommand(args);
+  const config = loadCliConfig();
+  switch (command) {
+    case 'start':
+      return startCommand(config);
+    case 'token':
+      return tokenCommand(args, config);
+    case 'migrate':
+      return migrateCommand(config);
+    case 'audit':
+      if (args[0] === 'verify') return auditVerifyCommand(config);
+      break;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

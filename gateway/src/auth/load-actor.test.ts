@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newInternalSecret, secretKey, verifyActor, type Actor } from '@hub/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ACTOR, createActorLoader, type ActorLoader } from './load-actor.js';
+
+const meta = { correlationId: 'cid-1', ip: '127.0.0.1' };
+
+describe('createActorLoader', () => {
+  const actorKey = secretKey(newInternalSecret());
+  const requests: { path: string; caller: Actor | null }[] = [];
+  const answers = new Map<string, { status: number; body: unknown }>();
+  let server: Server;
+  let load: ActorLoader;
+
+  beforeAll(async () => {
+    // The cases subgraph's /internal/actor/:id, as far as the gateway relies on it.
+    server = createServer(async (req, res) => {
+      const caller = await verifyActor(actorKey, req.headers['x-hub-actor'] as string).then(
+        (verified) => verified.actor,
+        () => null,
+      );
+      requests.push({ path: req.url ?? '', caller });
+      const answer = answers.get(req.url ?? '') ?? { status: 404, body: {} };
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    load = createActorLoader({ casesUrl: `http://127.0.0.1:${port}/graphql`, actorKey });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const entry = (id: string, active: boolean) => ({
+    id,
+    agencyId: 'a-1',
+    agencyKind: 'POLICE',
+    boardId: 'b-1',
+    roles: ['PRACTITIONER'],
+    active,
+  });
+
+  it('loads an active practitioner, calling as the gateway service', async () => {
+    answers.set('/internal/actor/p-1', { status: 200, body: entry('p-1', true) });
+    await expect(load({ subject: 'p-1', admin: false }, meta)).resolves.toEqual({
+      kind: 'practitioner',
+      id: 'p-1',
+      roles: ['PRACTITIONER'],
+      agencyId: 'a-1',
+      agencyKind: 'POLICE',
+      boardId: 'b-1',
+    });
+    expect(requests.at(-1)?.caller).toMatchObject({ kind: 'service', id: 'gateway' });
+  });
+
+  it('answers null for an unknown or deactivated practitioner', async () => {
+    answers.set('/internal/actor/p-2', { status: 200, body: entry('p-2', false) });
+    await expect(load({ subject: 'p-2', admin: false }, meta)).resolves.toBeNull();
+    await expect(load({ subject: 'nobody', admin: false }, meta)).resolves.toBeNull();
+  });
+
+  it('builds the bootstrap administrator without asking the directory', async () => {
+    const before = requests.length;
+    await expect(load({ subject: 'admin', admin: true }, meta)).resolves.toEqual(ADMIN_ACTOR);
+    expect(requests.length).toBe(before);
+  });
+
+  it('never lets a subject step out of /internal/actor/', async () => {
+    const before = requests.length;
+    await expect(load({ subject: '..', admin: false }, meta)).resolves.toBeNull();
+    await load({ subject: 'a/../../x', admin: false }, meta);
+    expect(requests.slice(before).map((request) => request.path)).toEqual([
+      '/internal/actor/a%2F..%2F..%2Fx',
+    ]);
+  });
+
+  it('throws when the directory fails or answers nonsense', async () => {
+    answers.set('/internal/actor/p-3', { status: 500, body: {} });
+    await expect(load({ subject: 'p-3', admin: false }, meta)).rejects.toThrow(/500/);
+    answers.set('/internal/actor/p-4', { status: 200, body: { id: 'p-4', roles: 'ALL' } });
+    await expect(load({ subject: 'p-4', admin: false }, meta)).rejects.toThrow();
+  });
+});

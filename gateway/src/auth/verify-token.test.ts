@@ -1,0 +1,256 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateEmbeddedKey, mintToken, type EmbeddedKey } from './embedded-key.js';
+import {
+  bearerToken,
+  createEmbeddedVerifier,
+  createOidcVerifier,
+  createTokenVerifier,
+  TokenError,
+  type TokenVerifier,
+} from './verify-token.js';
+
+async function refusal(verifier: TokenVerifier, token: string | undefined) {
+  const error = await verifier.verify(token).then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(TokenError);
+  return (error as TokenError).reason;
+}
+
+describe('bearerToken', () => {
+  it('takes the token from an Authorization: Bearer header only', () => {
+    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('bearer abc')).toBe('abc');
+    expect(bearerToken('Basic dXNlcjpwdw==')).toBeUndefined();
+    expect(bearerToken('Bearer')).toBeUndefined();
+    expect(bearerToken('Bearer a b')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe('embedded verifier', () => {
+  let dirs: string[];
+  let key: EmbeddedKey;
+  let otherKey: EmbeddedKey;
+  let verifier: TokenVerifier;
+
+  beforeAll(async () => {
+    dirs = [mkdtempSync(join(tmpdir(), 'hub-verify-')), mkdtempSync(join(tmpdir(), 'hub-verify-'))];
+    key = await loadOrCreateEmbeddedKey(dirs[0]!);
+    otherKey = await loadOrCreateEmbeddedKey(dirs[1]!);
+    verifier = createEmbeddedVerifier(key);
+  });
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('accepts a practitioner token', async () => {
+    expect(verifier.mode).toBe('embedded');
+    await expect(verifier.verify(await mintToken(key, { subject: 'p-1' }))).resolves.toEqual({
+      subject: 'p-1',
+      admin: false,
+    });
+  });
+
+  it('accepts the bootstrap administrator token', async () => {
+    await expect(verifier.verify(await mintToken(key, { admin: true }))).resolves.toEqual({
+      subject: 'admin',
+      admin: true,
+    });
+  });
+
+  it('refuses a missing token', async () => {
+    expect(await refusal(verifier, undefined)).toBe('missing');
+  });
+
+  it('refuses a malformed token', async () => {
+    expect(await refusal(verifier, 'not-a-jwt')).toBe('malformed');
+    expect(await refusal(verifier, 'a.b.c')).toBe('malformed');
+  });
+
+  it('refuses an expired token', async () => {
+    expect(
+      await refusal(verifier, await mintToken(key, { subject: 'p-1', expiresIn: '-1h' })),
+    ).toBe('expired');
+  });
+
+  it('refuses a token signed by another key', async () => {
+    expect(await refusal(verifier, await mintToken(otherKey, { subject: 'p-1' }))).toBe('invalid');
+  });
+
+  it('refuses a token without an expiry or for another audience', async () => {
+    const noExpiry = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('hub-embedded')
+      .setAudience('hub')
+      .setSubject('p-1')
+      .sign(key.privateKey);
+    expect(await refusal(verifier, noExpiry)).toBe('invalid');
+    const otherAudience = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('hub-embedded')
+      .setAudience('elsewhere')
+      .setSubject('p-1')
+      .setExpirationTime('1h')
+      .sign(key.privateKey);
+    expect(await refusal(verifier, otherAudience)).toBe('invalid');
+  });
+
+  it('refuses the admin claim on any subject but admin', async () => {
+    const token = await new SignJWT({ hub_admin: true })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('hub-embedded')
+      .setAudience('hub')
+      .setSubject('p-1')
+      .setExpirationTime('1h')
+      .sign(key.privateKey);
+    expect(await refusal(verifier, token)).toBe('malformed');
+  });
+});
+
+describe('OIDC verifier', () => {
+  const issuer = 'https://id.example.org/';
+  const audience = 'hub-api';
+  let server: Server;
+  let issuerKey: CryptoKey;
+  let strangerKey: CryptoKey;
+  let verifier: TokenVerifier;
+  let jwksRequests = 0;
+
+  const sign = (claims: Record<string, unknown>, signWith = issuerKey, kid = 'issuer-key') =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject('3f0c9b52-8d3e-4a4e-9d7b-1c2a3b4c5d6e')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(signWith);
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    issuerKey = pair.privateKey;
+    strangerKey = (await generateKeyPair('RS256')).privateKey;
+    const jwks = {
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'issuer-key', alg: 'RS256', use: 'sig' }],
+    };
+    // A real issuer's JWKS endpoint, on this machine.
+    server = createServer((req, res) => {
+      jwksRequests += 1;
+      if (req.url === '/broken/jwks.json') {
+        res.writeHead(500).end();
+        return;
+      }
+      if (req.url !== '/jwks.json') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    verifier = createOidcVerifier({
+      issuer,
+      audience,
+      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+    });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('accepts a token from the issuer, fetching its JWKS', async () => {
+    expect(verifier.mode).toBe('oidc');
+    await expect(verifier.verify(await sign({}))).resolves.toEqual({
+      subject: '3f0c9b52-8d3e-4a4e-9d7b-1c2a3b4c5d6e',
+      admin: false,
+    });
+    expect(jwksRequests).toBeGreaterThan(0);
+  });
+
+  it('ignores hub_admin: administrators come from the directory', async () => {
+    await expect(verifier.verify(await sign({ hub_admin: true }))).resolves.toMatchObject({
+      admin: false,
+    });
+  });
+
+  it('refuses a token signed by a key the issuer does not publish', async () => {
+    expect(await refusal(verifier, await sign({}, strangerKey))).toBe('invalid');
+    expect(await refusal(verifier, await sign({}, strangerKey, 'unknown-kid'))).toBe('invalid');
+  });
+
+  it('refuses an expired token and one from another issuer', async () => {
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'issuer-key' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject('p-1')
+      .setExpirationTime('-1h')
+      .sign(issuerKey);
+    expect(await refusal(verifier, expired)).toBe('expired');
+    const foreign = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'issuer-key' })
+      .setIssuer('https://evil.example.org/')
+      .setAudience(audience)
+      .setSubject('p-1')
+      .setExpirationTime('10m')
+      .sign(issuerKey);
+    expect(await refusal(verifier, foreign)).toBe('invalid');
+  });
+
+  it("reports an issuer whose JWKS fails as the hub's fault, not the token's", async () => {
+    const { port } = server.address() as AddressInfo;
+    const broken = createOidcVerifier({
+      issuer,
+      audience,
+      jwksUrl: `http://127.0.0.1:${port}/broken/jwks.json`,
+    });
+    const error = await broken.verify(await sign({})).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TokenError);
+  });
+
+  it('does not take an embedded token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-verify-'));
+    try {
+      const key = await loadOrCreateEmbeddedKey(dir);
+      expect(await refusal(verifier, await mintToken(key, { admin: true }))).toBe('invalid');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createTokenVerifier', () => {
+  it('verifies with the embedded key under HUB_DATA_DIR unless OIDC is configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-verify-'));
+    try {
+      const verifier = await createTokenVerifier({ HUB_DATA_DIR: dir });
+      expect(verifier.mode).toBe('embedded');
+      const key = await loadOrCreateEmbeddedKey(dir);
+      await expect(verifier.verify(await mintToken(key, { subject: 'p-9' }))).resolves.toEqual({
+        subject: 'p-9',
+        admin: false,
+      });
+      const oidc = await createTokenVerifier(
+        {
+          HUB_DATA_DIR: dir,
+          OIDC_ISSUER: 'https://id.example.org/',
+          OIDC_AUDIENCE: 'hub',
+          OIDC_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
+        },
+        key,
+      );
+      expect(oidc.mode).toBe('oidc');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWSAlgorithm,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
+} from 'jose';
+import { oidcSettings, type GatewayConfig, type OidcSettings } from '../config.js';
+import {
+  ADMIN_CLAIM,
+  ADMIN_SUBJECT,
+  EMBEDDED_ALGORITHM,
+  EMBEDDED_AUDIENCE,
+  EMBEDDED_ISSUER,
+  loadOrCreateEmbeddedKey,
+  type EmbeddedKey,
+} from './embedded-key.js';
+
+/** Who the bearer token says the caller is. */
+export interface TokenIdentity {
+  /** The token's `sub`: a practitioner id, or `admin` for the bootstrap administrator. */
+  subject: string;
+  /** True only for the embedded key's bootstrap administrator token. */
+  admin: boolean;
+}
+
+/** Verifies bearer tokens for the gateway; throws TokenError for anything but a valid token. */
+export interface TokenVerifier {
+  /** `embedded`: the key under HUB_DATA_DIR; `oidc`: an external issuer's JWKS. */
+  readonly mode: 'embedded' | 'oidc';
+  verify(token: string | undefined): Promise<TokenIdentity>;
+}
+
+/**
+ * Why a token was refused. The message is safe to show the client: it says what to do, never
+ * which check failed inside the signature.
+ */
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'missing' | 'malformed' | 'expired' | 'invalid',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'TokenError';
+  }
+}
+
+/** Tolerated clock difference between the issuer and the gateway. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** Asymmetric algorithms only: a JWKS never legitimately holds a shared secret. */
+const OIDC_ALGORITHMS: JWSAlgorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+
+/** The token from an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+async function verifyWith(
+  token: string | undefined,
+  check: (token: string) => Promise<JWTVerifyResult>,
+): Promise<JWTPayload & { sub: string }> {
+  if (!token) throw new TokenError('Authentication required: send a bearer token.', 'missing');
+  try {
+    const { payload } = await check(token);
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+      throw new TokenError('The bearer token names no subject.', 'malformed');
+    }
+    return { ...payload, sub: payload.sub };
+  } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof joseErrors.JWTExpired) {
+      throw new TokenError('The bearer token has expired: get a new one.', 'expired', {
+        cause: error,
+      });
+    }
+    // An issuer we cannot reach, or whose JWKS endpoint fails (jose's generic error), is the
+    // hub's problem, not the client's: let it surface as such.
+    if (
+      error instanceof joseErrors.JWKSTimeout ||
+      error instanceof joseErrors.JWKSInvalid ||
+      (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC')
+    ) {
+      throw error;
+    }
+    if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
+      throw new TokenError('The bearer token is malformed.', 'malformed', { cause: error });
+    }
+    if (error instanceof joseErrors.JOSEError) {
+      throw new TokenError('The bearer token is not valid for this hub.', 'invalid', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Verifies tokens signed by the embedded key (`mintToken`); honours the admin claim. */
+export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): TokenVerifier {
+  const options: JWTVerifyOptions = {
+    issuer: EMBEDDED_ISSUER,
+    audience: EMBEDDED_AUDIENCE,
+    algorithms: [EMBEDDED_ALGORITHM],
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  return {
+    mode: 'embedded',
+    async verify(token) {
+      const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, key.publicKey, options));
+      const admin = payload[ADMIN_CLAIM] === true;
+      if (admin && payload.sub !== ADMIN_SUBJECT) {
+        throw new TokenError('The bearer token is malformed.', 'malformed');
+      }
+      return { subject: payload.sub, admin };
+    },
+  };
+}
+
+/**
+ * Verifies tokens from an external OIDC issuer against its JWKS (fetched and cached by jose,
+ * refetched when a token names an unknown key). `hub_admin` means nothing here: an administrator
+ * is a practitioner with role ADMIN in the directory, so the issuer cannot mint one.
+ */
+export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000 });
+  const options: JWTVerifyOptions = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    algorithms: OIDC_ALGORITHMS,
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  return {
+    mode: 'oidc',
+    async verify(token) {
+      const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, jwks, options));
+      return { subject: payload.sub, admin: false };
+    },
+  };
+}
+
+/** The settings createTokenVerifier reads (a GatewayConfig has them all). */
+export type TokenVerifierSettings = Partial<
+  Pick<GatewayConfig, 'HUB_DATA_DIR' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL'>
+>;
+
+/**
+ * The verifier the configuration asks for: the OIDC issuer's when OIDC_* are set, otherwise the
+ * embedded key: `embeddedKey` when the caller has loaded it already, else the one under
+ * HUB_DATA_DIR (created on first use).
+ */
+export async function createTokenVerifier(
+  settings: TokenVerifierSettings,
+  embeddedKey?: EmbeddedKey | null,
+): Promise<TokenVerifier> {
+  const oidc = oidcSettings(settings);
+  if (oidc) return createOidcVerifier(oidc);
+  if (embeddedKey) return createEmbeddedVerifier(embeddedKey);
+  if (!settings.HUB_DATA_DIR) {
+    throw new Error('The embedded verifier needs HUB_DATA_DIR or an embedded key.');
+  }
+  return createEmbeddedVerifier(await loadOrCreateEmbeddedKey(settings.HUB_DATA_DIR));
+}

@@ -1,0 +1,163 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { composeServices } from '@apollo/composition';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  ACTOR_HEADER,
+  unauthenticatedBody,
+  verifyActor,
+  type Actor,
+  type RequestMeta,
+} from '@hub/kit';
+import express from 'express';
+import { parse, type DocumentNode } from 'graphql';
+
+/** A directory entry as the cases subgraph's `/internal/actor/:id` answers it. */
+export interface DirectoryEntry {
+  id: string;
+  agencyId: string | null;
+  agencyKind: string | null;
+  boardId: string | null;
+  roles: string[];
+  active: boolean;
+}
+
+export interface TestSubgraphOptions {
+  name: string;
+  actorKey: Uint8Array;
+  /** Federation subgraph SDL and resolvers; without them the server answers /readyz only. */
+  typeDefs?: DocumentNode;
+  resolvers?: GraphQLResolverMap<SubgraphContext>;
+  /** Serves GET /internal/actor/:id from this map, as the cases subgraph does. */
+  directory?: Map<string, DirectoryEntry>;
+}
+
+export interface SubgraphContext {
+  actor: Actor;
+  meta: RequestMeta;
+}
+
+/** A small real subgraph on 127.0.0.1 that checks the gateway's signature like the kit does. */
+export interface TestSubgraph {
+  name: string;
+  url: string;
+  /** What /readyz answers: 200 when true, 503 otherwise. */
+  ready: boolean;
+  /** When true, /internal/actor answers 500, as a directory with a broken database would. */
+  directoryFails: boolean;
+  /** Every signed actor that reached /graphql, with its request's meta. */
+  operations: SubgraphContext[];
+  /** Every practitioner id looked up through /internal/actor. */
+  lookups: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestSubgraph(options: TestSubgraphOptions): Promise<TestSubgraph> {
+  const app = express();
+  const httpServer = createServer(app);
+  const state: TestSubgraph = {
+    name: options.name,
+    url: '',
+    ready: true,
+    directoryFails: false,
+    operations: [],
+    lookups: [],
+    close: async () => undefined,
+  };
+
+  app.get('/readyz', (_req, res) => {
+    res.status(state.ready ? 200 : 503).json({ status: state.ready ? 'ready' : 'unavailable' });
+  });
+
+  const { directory } = options;
+  if (directory) {
+    app.get('/internal/actor/:id', async (req, res) => {
+      try {
+        const { actor } = await verifyActor(options.actorKey, req.get(ACTOR_HEADER));
+        if (actor.kind !== 'service') {
+          res.status(403).json({ error: 'internal route' });
+          return;
+        }
+      } catch {
+        res.status(401).json(unauthenticatedBody('unsigned'));
+        return;
+      }
+      state.lookups.push(req.params.id);
+      if (state.directoryFails) {
+        res.status(500).json({ error: 'database unavailable' });
+        return;
+      }
+      const entry = directory.get(req.params.id);
+      if (!entry) res.status(404).json({ error: 'no such practitioner' });
+      else res.json(entry);
+    });
+  }
+
+  let apollo: ApolloServer<SubgraphContext> | null = null;
+  if (options.typeDefs) {
+    apollo = new ApolloServer<SubgraphContext>({
+      schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+      // Stack traces on purpose: the gateway must strip them before a client sees an error.
+      includeStacktraceInErrorResponses: true,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        ApolloServerPluginInlineTraceDisabled(),
+      ],
+    });
+    await apollo.start();
+    app.use(
+      '/graphql',
+      async (req, res, next) => {
+        try {
+          res.locals.signed = await verifyActor(options.actorKey, req.get(ACTOR_HEADER));
+          next();
+        } catch {
+          res.status(401).json(unauthenticatedBody('Only the gateway may call this subgraph.'));
+        }
+      },
+      express.json(),
+      expressMiddleware(apollo, {
+        context: async ({ res }) => {
+          const signed = res.locals.signed as SubgraphContext;
+          state.operations.push(signed);
+          return signed;
+        },
+      }),
+    );
+  }
+
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  state.url = `http://127.0.0.1:${port}/graphql`;
+  state.close = async () => {
+    if (apollo) await apollo.stop();
+    else await new Promise((resolve) => httpServer.close(resolve));
+  };
+  return state;
+}
+
+/**
+ * Composes a supergraph from the given subgraphs. The URLs written into it point nowhere, so a
+ * test passes only when the gateway uses the URLs it is given.
+ */
+export function composeSupergraph(subgraphs: { name: string; typeDefs: DocumentNode }[]): string {
+  const result = composeServices(
+    subgraphs.map(({ name, typeDefs }) => ({
+      name,
+      typeDefs,
+      url: `http://${name}.invalid/graphql`,
+    })),
+  );
+  if (result.errors) throw new Error(result.errors.map((error) => error.message).join('\n'));
+  return result.supergraphSdl;
+}
+
+export const federation = (sdl: string): DocumentNode =>
+  parse(
+    `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n${sdl}`,
+  );

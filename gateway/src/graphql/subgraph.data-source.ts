@@ -1,0 +1,59 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ACTOR_HEADER, CORRELATION_HEADER, signActor, withInputField } from '@hub/kit';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GatewayContext } from '../context.js';
+
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+/**
+ * One subgraph as the gateway reaches it: every fetch carries the request's actor, signed with
+ * the hub's internal secret, and its correlation id. The client's own headers (its token above
+ * all) never reach a subgraph.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    private readonly actorKey: Uint8Array,
+  ) {
+    super({ url });
+  }
+
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // Only client operations have an actor; with a static supergraph nothing else is sent.
+    if (!('incomingRequestContext' in options)) return;
+    const { actor, meta } = options.context;
+    // Signed per fetch, not per request: the signature lives two minutes and a slow operation's
+    // later entity fetches must not outlive it.
+    options.request.http?.headers.set(ACTOR_HEADER, await signActor(this.actorKey, actor, meta));
+    options.request.http?.headers.set(CORRELATION_HEADER, meta.correlationId);
+  }
+
+  /**
+   * A non-2xx answer means the gateway and the subgraph disagree (a refused signature, a crash),
+   * not that the client did wrong. The default turns 401/403 into UNAUTHENTICATED/FORBIDDEN and
+   * attaches the subgraph's URL and body; this error has no client code, so it is masked.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = await response.text().catch(() => '');
+    // A subgraph answers 400 when the client's variables fail its own scalars' checks (a
+    // LocalDate the gateway cannot judge, say): that error is the client's, and passes through.
+    const clientError = response.status === 400 ? badUserInput(body) : null;
+    if (clientError) return clientError;
+    return new GraphQLError(
+      `Subgraph ${this.name} answered HTTP ${response.status} ${response.statusText}`,
+      { extensions: { subgraphStatus: response.status, subgraphBody: body.slice(0, 2000) } },
+    );
+  }
+}
+
+function badUserInput(body: string): GraphQLError | null {
+  try {
+    const parsed = JSON.parse(body) as { errors?: GraphQLFormattedError[] };
+    const first = parsed.errors?.[0];
+    if (first?.extensions?.code !== 'BAD_USER_INPUT') return null;
+    return new GraphQLError(first.message, { extensions: withInputField(first).extensions });
+  } catch {
+    return null;
+  }
+}

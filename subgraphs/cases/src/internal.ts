@@ -1,0 +1,81 @@
+import type { HubDatabase } from '@hub/kit';
+import { isUuid } from '@hub/kit';
+import type { Router } from 'express';
+import { Agency } from './entities/agency.entity.js';
+import { Board } from './entities/board.entity.js';
+import { CaseAgency } from './entities/case-agency.entity.js';
+import { Case } from './entities/case.entity.js';
+import { Practitioner } from './entities/practitioner.entity.js';
+
+/** Most ids of one kind a facts request may ask for. */
+const MAX_FACT_IDS = 500;
+
+function ids(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter(isUuid))].slice(0, MAX_FACT_IDS);
+}
+
+/**
+ * Internal routes for other hub services. `GET /internal/actor/:id` is how the gateway loads
+ * the actor on every request: roles and agency come from the directory, so a deactivation or a
+ * role change applies to the very next request.
+ */
+export function casesInternalRoutes(router: Router, db: HubDatabase): void {
+  /**
+   * `POST /internal/facts` answers, in one round trip, the directory and case facts another
+   * subgraph needs for its own rules: boards (region), agencies (board, kind), practitioners
+   * (agency, roles, line manager, active) and cases (board, involved agencies). Unknown ids are
+   * simply absent from the answer.
+   */
+  router.post('/facts', async (req, res) => {
+    const em = db.orm.em.fork();
+    const ask = (req.body ?? {}) as Record<string, unknown>;
+    const find = async <T extends object>(entity: new () => T, key: string): Promise<T[]> => {
+      const wanted = ids(ask[key]);
+      return wanted.length ? em.find(entity, { id: { $in: wanted } } as never) : [];
+    };
+    const boards = await find(Board, 'boards');
+    const agencies = await find(Agency, 'agencies');
+    const practitioners = await find(Practitioner, 'practitioners');
+    const cases = await find(Case, 'cases');
+    const involvements = cases.length
+      ? await em.find(CaseAgency, { caseId: { $in: cases.map((c) => c.id) } })
+      : [];
+    res.json({
+      boards: boards.map((b) => ({ id: b.id, region: b.region, name: b.name })),
+      agencies: agencies.map((a) => ({ id: a.id, boardId: a.boardId, kind: a.kind })),
+      practitioners: practitioners.map((p) => ({
+        id: p.id,
+        agencyId: p.agencyId,
+        boardId: p.boardId,
+        roles: p.roles,
+        lineManagerId: p.lineManagerId,
+        active: p.active,
+      })),
+      cases: cases.map((c) => ({
+        id: c.id,
+        boardId: c.boardId,
+        agencyIds: involvements.filter((i) => i.caseId === c.id).map((i) => i.agencyId),
+      })),
+    });
+  });
+
+  router.get('/actor/:id', async (req, res) => {
+    const id = req.params.id;
+    const em = db.orm.em.fork();
+    const practitioner = isUuid(id) ? await em.findOne(Practitioner, { id }) : null;
+    const agency = practitioner ? await em.findOne(Agency, { id: practitioner.agencyId }) : null;
+    if (!practitioner || !agency) {
+      res.status(404).json({ error: 'no such practitioner' });
+      return;
+    }
+    res.json({
+      id: practitioner.id,
+      agencyId: practitioner.agencyId,
+      agencyKind: agency.kind,
+      boardId: practitioner.boardId,
+      roles: practitioner.roles,
+      active: practitioner.active,
+    });
+  });
+}

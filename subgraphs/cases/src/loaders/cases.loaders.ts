@@ -1,0 +1,80 @@
+import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import type DataLoader from 'dataloader';
+import { Agency } from '../entities/agency.entity.js';
+import { Board } from '../entities/board.entity.js';
+import { CaseAgency } from '../entities/case-agency.entity.js';
+import { Case } from '../entities/case.entity.js';
+import { ChildIdentifier } from '../entities/child-identifier.entity.js';
+import { ChildSubject } from '../entities/child-subject.entity.js';
+import { Practitioner } from '../entities/practitioner.entity.js';
+import { SourceRecord } from '../entities/source-record.entity.js';
+
+/** One set per request; every lookup by key in the cases subgraph goes through these. */
+export function createCasesLoaders(ctx: HubContext) {
+  const { em } = ctx;
+  return {
+    board: entityLoader(em, Board),
+    agency: entityLoader(em, Agency),
+    practitioner: entityLoader(em, Practitioner),
+    case: entityLoader(em, Case),
+    child: entityLoader(em, ChildSubject),
+    agenciesByBoard: groupedLoader<string, Agency>(
+      (boardIds) =>
+        em.find(Agency, { boardId: { $in: [...boardIds] } }, { orderBy: { name: 'asc' } }),
+      (agency) => agency.boardId,
+    ),
+    /** Involvements of each case, in the order agencies were added. */
+    involvements: groupedLoader<string, CaseAgency>(
+      (caseIds) =>
+        em.find(
+          CaseAgency,
+          { caseId: { $in: [...caseIds] } },
+          { orderBy: { addedAt: 'asc', agencyId: 'asc' } },
+        ),
+      (row) => row.caseId,
+    ),
+    identifiers: groupedLoader<string, ChildIdentifier>(
+      (childIds) =>
+        em.find(
+          ChildIdentifier,
+          { childId: { $in: [...childIds] } },
+          { orderBy: { system: 'asc', value: 'asc' } },
+        ),
+      (row) => row.childId,
+    ),
+    sourceRecords: groupedLoader<string, SourceRecord>(
+      (caseIds) =>
+        em.find(
+          SourceRecord,
+          { caseId: { $in: [...caseIds] } },
+          { orderBy: { importedAt: 'asc' } },
+        ),
+      (row) => row.caseId,
+    ),
+    /** The agencies involved in any case of each child: who may see the child's details. */
+    childAgencies: keyedLoader<string, { childId: string; agencyIds: Set<string> }>(
+      async (childIds) => {
+        const cases = await em.find(
+          Case,
+          { childId: { $in: [...childIds] } },
+          { fields: ['id', 'childId'] },
+        );
+        const involvements = cases.length
+          ? await em.find(CaseAgency, { caseId: { $in: cases.map((c) => c.id) } })
+          : [];
+        const childOf = new Map(cases.map((c) => [c.id, c.childId]));
+        const byChild = new Map(
+          childIds.map((id) => [id, { childId: id, agencyIds: new Set<string>() }]),
+        );
+        for (const row of involvements)
+          byChild.get(childOf.get(row.caseId)!)?.agencyIds.add(row.agencyId);
+        return [...byChild.values()];
+      },
+      (row) => row.childId,
+    ) as DataLoader<string, { childId: string; agencyIds: Set<string> } | null>,
+    /** Case reads are audited once per batch. */
+    auditCaseRead: auditReads(ctx, 'case.read', 'Case'),
+  };
+}
+
+export type CasesLoaders = ReturnType<typeof createCasesLoaders>;

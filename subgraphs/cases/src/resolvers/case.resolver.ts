@@ -1,0 +1,345 @@
+import {
+  allocateReference,
+  BadUserInputError,
+  decodeCursor,
+  encodeCursor,
+  escapeLike,
+  isLocalDate,
+  NotFoundError,
+  pageSize,
+  recordEvent,
+} from '@hub/kit';
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertCasework, isBoardManagerOf, seesCase, type CaseworkActor } from '../access.js';
+import type { CasesContext } from '../context.js';
+import { Agency } from '../entities/agency.entity.js';
+import { Board } from '../entities/board.entity.js';
+import { CaseAgency } from '../entities/case-agency.entity.js';
+import { Case } from '../entities/case.entity.js';
+import { ChildIdentifier } from '../entities/child-identifier.entity.js';
+import { ChildSubject } from '../entities/child-subject.entity.js';
+import { SourceRecord } from '../entities/source-record.entity.js';
+import { ChildSubjectInput } from '../inputs/child-subject.input.js';
+import { CreateCaseInput } from '../inputs/create-case.input.js';
+import { CaseConnection } from '../types/case-connection.type.js';
+import { todayInLondon } from '../calendar.js';
+
+/** Longest search term `cases(search:)` accepts. */
+const MAX_SEARCH_LENGTH = 100;
+
+/**
+ * Loads a case the caller may see, or fails with NOT_FOUND: a case that exists but is not
+ * visible answers exactly like one that does not exist, so existence never leaks across agencies.
+ */
+export async function loadVisibleCase(
+  ctx: CasesContext,
+  id: string,
+  field?: string,
+): Promise<Case> {
+  assertCasework(ctx.actor);
+  const found = await ctx.loaders.case.load(id);
+  const involved = found ? await ctx.loaders.involvements.load(found.id) : [];
+  if (
+    !found ||
+    !seesCase(
+      ctx.actor,
+      found.boardId,
+      involved.map((row) => row.agencyId),
+    )
+  ) {
+    throw new NotFoundError('case', id, field);
+  }
+  await ctx.loaders.auditCaseRead.load(found.id);
+  return found;
+}
+
+@Resolver(() => Case)
+export class CaseResolver {
+  @Query(() => Case, { nullable: true })
+  case(@Arg('id', () => ID) id: string, @Ctx() ctx: CasesContext): Promise<Case> {
+    return loadVisibleCase(ctx, id);
+  }
+
+  @Query(() => CaseConnection, {
+    description:
+      "Cases the caller may see, newest first; search matches the case reference or, for entitled callers, the child's name.",
+  })
+  async cases(
+    @Arg('boardId', () => ID) boardId: string,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: CasesContext,
+  ): Promise<CaseConnection> {
+    const actor = ctx.actor;
+    assertCasework(actor);
+    if (actor.boardId !== boardId) throw new NotFoundError('board', boardId, 'boardId');
+    const size = pageSize(first);
+    if (search != null && search.length > MAX_SEARCH_LENGTH) {
+      throw new BadUserInputError('search', `must be at most ${MAX_SEARCH_LENGTH} characters`);
+    }
+    const cursor = after ? parseCaseCursor(after) : null;
+
+    const query = () => visibleCasesQuery(ctx.em, actor, boardId, search?.trim() || null);
+    const totalCount = await query().getCount();
+    const page = query();
+    if (cursor) {
+      page.andWhere({
+        $or: [
+          { createdAt: { $lt: cursor.createdAt } },
+          { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
+        ],
+      });
+    }
+    const rows = await page
+      .orderBy({ createdAt: 'desc', id: 'desc' })
+      .limit(size + 1)
+      .getResultList();
+    const nodes = rows.slice(0, size);
+    // The read is audited (one entry for the page) before any of it is returned.
+    await Promise.all(nodes.map((node) => ctx.loaders.auditCaseRead.load(node.id)));
+    const edges = nodes.map((node) => ({
+      cursor: encodeCursor([node.createdAt.getTime(), node.id]),
+      node,
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount,
+    };
+  }
+
+  @Mutation(() => Case)
+  async createCase(@Arg('input') input: CreateCaseInput, @Ctx() ctx: CasesContext): Promise<Case> {
+    const actor = ctx.actor;
+    assertCasework(actor);
+    if (actor.boardId !== input.boardId)
+      throw new NotFoundError('board', input.boardId, 'input.boardId');
+    checkChild(input.child);
+    const agencyIds = [
+      ...new Set([actor.agencyId, input.leadAgencyId, ...input.involvedAgencyIds]),
+    ].filter((id): id is string => Boolean(id));
+    const agencies = await ctx.loaders.agency.loadMany(agencyIds);
+    agencies.forEach((agency, i) => {
+      if (!(agency instanceof Agency) || agency.boardId !== input.boardId) {
+        const field =
+          agencyIds[i] === input.leadAgencyId ? 'input.leadAgencyId' : 'input.involvedAgencyIds';
+        throw new NotFoundError('agency on this board', agencyIds[i], field);
+      }
+    });
+
+    const created = await ctx.em.transactional(async (em) => {
+      const child = await findOrCreateChild(em, input.boardId, input.child);
+      const { reference } = await allocateReference(em, input.boardId, 'CASE');
+      const record = em.create(Case, {
+        reference,
+        boardId: input.boardId,
+        childId: child.id,
+        planType: input.planType,
+        leadAgencyId: input.leadAgencyId ?? null,
+        createdBy: actor.id,
+      });
+      // Foreign keys are plain columns (no ORM relations), so parents are flushed first.
+      await em.flush();
+      for (const agencyId of agencyIds) {
+        em.create(CaseAgency, { caseId: record.id, agencyId, addedBy: actor.id });
+      }
+      recordEvent(em, 'CaseCreated', record.id, {
+        caseId: record.id,
+        boardId: record.boardId,
+        planType: record.planType,
+        leadAgencyId: record.leadAgencyId,
+        agencyIds,
+      });
+      await ctx.audit({ action: 'case.create', entityType: 'Case', entityIds: [record.id] }, em);
+      return record;
+    });
+    ctx.changed();
+    return created;
+  }
+
+  @Mutation(() => Case)
+  async addAgencyToCase(
+    @Arg('caseId', () => ID) caseId: string,
+    @Arg('agencyId', () => ID) agencyId: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<Case> {
+    const found = await loadVisibleCase(ctx, caseId, 'caseId');
+    const agency = await ctx.loaders.agency.load(agencyId);
+    if (!agency || agency.boardId !== found.boardId) {
+      throw new NotFoundError('agency on this board', agencyId, 'agencyId');
+    }
+    const involved = await ctx.loaders.involvements.load(found.id);
+    if (involved.some((row) => row.agencyId === agencyId)) return found;
+    await ctx.em.transactional(async (em) => {
+      // The primary key (case, agency) makes a concurrent duplicate fail rather than double up.
+      em.create(CaseAgency, { caseId: found.id, agencyId, addedBy: ctx.actor.id });
+      recordEvent(em, 'CaseAgencyAdded', found.id, {
+        caseId: found.id,
+        boardId: found.boardId,
+        agencyId,
+      });
+      await ctx.audit(
+        { action: 'case.add-agency', entityType: 'Case', entityIds: [found.id, agencyId] },
+        em,
+      );
+    });
+    ctx.loaders.involvements.clear(found.id);
+    ctx.changed();
+    return found;
+  }
+
+  @FieldResolver(() => Board)
+  async board(@Root() record: Case, @Ctx() { loaders }: CasesContext): Promise<Board> {
+    return required(await loaders.board.load(record.boardId), 'board', record);
+  }
+
+  @FieldResolver(() => ChildSubject)
+  async child(@Root() record: Case, @Ctx() { loaders }: CasesContext): Promise<ChildSubject> {
+    return required(await loaders.child.load(record.childId), 'child', record);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true })
+  leadAgency(@Root() record: Case, @Ctx() { loaders }: CasesContext): Promise<Agency | null> {
+    return record.leadAgencyId ? loaders.agency.load(record.leadAgencyId) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => [Agency])
+  async involvedAgencies(
+    @Root() record: Case,
+    @Ctx() { loaders }: CasesContext,
+  ): Promise<Agency[]> {
+    const involvements = await loaders.involvements.load(record.id);
+    const agencies = await loaders.agency.loadMany(involvements.map((row) => row.agencyId));
+    return agencies.map((agency) =>
+      required(agency instanceof Agency ? agency : null, 'agency', record),
+    );
+  }
+
+  @FieldResolver(() => [SourceRecord])
+  sourceRecords(@Root() record: Case, @Ctx() { loaders }: CasesContext): Promise<SourceRecord[]> {
+    return loaders.sourceRecords.load(record.id);
+  }
+}
+
+function required<T>(value: T | null, what: string, record: Case): T {
+  if (value === null) throw new Error(`case ${record.id} names a missing ${what}`);
+  return value;
+}
+
+function parseCaseCursor(after: string): { createdAt: Date; id: string } {
+  const [time, id] = decodeCursor(after);
+  if (typeof time !== 'number' || typeof id !== 'string') {
+    throw new BadUserInputError('after', 'is not a cursor this API issued');
+  }
+  return { createdAt: new Date(time), id };
+}
+
+/**
+ * The cases of a board the actor may see, optionally matching a search term. The child's name is
+ * searched only among children the caller is entitled to see (their agency is involved in one of
+ * the child's cases), so a search can never reveal a name the caller could not read.
+ */
+function visibleCasesQuery(
+  em: SqlEntityManager,
+  actor: CaseworkActor,
+  boardId: string,
+  search: string | null,
+) {
+  const qb = em.createQueryBuilder(Case, 'c').where({ boardId });
+  if (!isBoardManagerOf(actor, boardId)) {
+    qb.andWhere(
+      'exists (select 1 from case_agency ia where ia.case_id = c.id and ia.agency_id = ?)',
+      [actor.agencyId],
+    );
+  }
+  if (search) {
+    const pattern = `%${escapeLike(search.toLowerCase())}%`;
+    qb.andWhere(
+      `(lower(c.reference) like ? escape '\\' or c.child_id in (
+         select cs.id from child_subject cs
+         where cs.board_id = ? and lower(cs.name) like ? escape '\\'
+           and exists (select 1 from case_file oc join case_agency oa on oa.case_id = oc.id
+                       where oc.child_id = cs.id and oa.agency_id = ?)))`,
+      [pattern, boardId, pattern, actor.agencyId],
+    );
+  }
+  return qb;
+}
+
+function checkChild(child: ChildSubjectInput): void {
+  if (child.dateOfBirth && child.dateOfBirth > todayInLondon()) {
+    throw new BadUserInputError('input.child.dateOfBirth', 'must not be in the future');
+  }
+  const seen = new Set<string>();
+  for (const [i, identifier] of (child.identifiers ?? []).entries()) {
+    const key = `${identifier.system}\u0000${identifier.value.trim()}`;
+    if (seen.has(key))
+      throw new BadUserInputError(`input.child.identifiers.${i}`, 'is listed twice');
+    seen.add(key);
+    if (identifier.system === 'nhs-number' && !isNhsNumber(identifier.value)) {
+      throw new BadUserInputError(
+        `input.child.identifiers.${i}.value`,
+        'is not a valid NHS number (10 digits with a correct check digit)',
+      );
+    }
+  }
+  if (child.dateOfBirth && !isLocalDate(child.dateOfBirth)) {
+    throw new BadUserInputError('input.child.dateOfBirth', 'must be a calendar date YYYY-MM-DD');
+  }
+}
+
+/** NHS numbers: 10 digits, the last a modulus-11 check digit (NHS Data Dictionary). */
+export function isNhsNumber(value: string): boolean {
+  const digits = value.replace(/\s/g, '');
+  if (!/^\d{10}$/.test(digits)) return false;
+  const sum = [...digits.slice(0, 9)].reduce((total, d, i) => total + Number(d) * (10 - i), 0);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === Number(digits[9]);
+}
+
+/**
+ * A child already known on the board by any of the given identifiers is the same child: the new
+ * case links to that record, and the existing name and date of birth are kept as written.
+ */
+async function findOrCreateChild(
+  em: EntityManager,
+  boardId: string,
+  input: ChildSubjectInput,
+): Promise<ChildSubject> {
+  const identifiers = (input.identifiers ?? []).map((i) => ({
+    system: i.system,
+    value: i.system === 'nhs-number' ? i.value.replace(/\s/g, '') : i.value.trim(),
+  }));
+  if (identifiers.length > 0) {
+    const known = await em.find(ChildIdentifier, { boardId, $or: identifiers });
+    const childIds = [...new Set(known.map((row) => row.childId))];
+    if (childIds.length > 1) {
+      throw new BadUserInputError(
+        'input.child.identifiers',
+        'these identifiers belong to different children on this board',
+      );
+    }
+    if (childIds.length === 1) {
+      const child = await em.findOneOrFail(ChildSubject, { id: childIds[0] });
+      const missing = identifiers.filter(
+        (i) => !known.some((k) => k.system === i.system && k.value === i.value),
+      );
+      for (const identifier of missing)
+        em.create(ChildIdentifier, { childId: child.id, boardId, ...identifier });
+      return child;
+    }
+  }
+  const child = em.create(ChildSubject, {
+    boardId,
+    name: input.name.trim(),
+    dateOfBirth: input.dateOfBirth ?? null,
+  });
+  await em.flush();
+  for (const identifier of identifiers)
+    em.create(ChildIdentifier, { childId: child.id, boardId, ...identifier });
+  return child;
+}

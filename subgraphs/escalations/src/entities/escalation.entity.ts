@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { AgencyKind } from '@hub/schema';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { DisagreementCategory, EscalationGround, EscalationStatus } from '../enums.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType()
+@Entity({ tableName: 'escalation' })
+export class Escalation {
+  [OptionalProps]?: 'version' | 'closedAt' | 'currentStageNumber';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field({ description: 'Board-unique human reference, e.g. ESC-2027-000042.' })
+  @Property({ unique: true })
+  reference!: string;
+
+  @Property({ type: 'uuid' })
+  boardId!: string;
+
+  /** The board's working-day calendar region, fixed when raised. */
+  @Property()
+  region!: string;
+
+  @Property({ type: 'uuid' })
+  caseId!: string;
+
+  @Property({ type: 'uuid' })
+  raisedById!: string;
+
+  @Property({ type: 'uuid' })
+  raisingAgencyId!: string;
+
+  @Enum(() => AgencyKind)
+  raisingAgencyKind!: AgencyKind;
+
+  @Property({ type: 'uuid' })
+  respondingAgencyId!: string;
+
+  @Enum(() => AgencyKind)
+  respondingAgencyKind!: AgencyKind;
+
+  @Property({ type: 'uuid', nullable: true })
+  respondentId!: string | null;
+
+  @Field(() => DisagreementCategory)
+  @Enum(() => DisagreementCategory)
+  category!: DisagreementCategory;
+
+  @Field(() => EscalationGround)
+  @Enum(() => EscalationGround)
+  ground!: EscalationGround;
+
+  @Field()
+  @Property({ type: 'text' })
+  summary!: string;
+
+  @Field()
+  @Property({ type: 'text' })
+  desiredOutcome!: string;
+
+  @Field()
+  @Property()
+  immediateRisk!: boolean;
+
+  @Field(() => EscalationStatus)
+  @Enum(() => EscalationStatus)
+  status!: EscalationStatus;
+
+  @Field(() => Int, { description: 'The policy version this escalation runs under.' })
+  @Property()
+  policyVersion!: number;
+
+  /** The stage it is at while OPEN; null otherwise. */
+  @Property({ nullable: true })
+  currentStageNumber: number | null = null;
+
+  @Field()
+  @Property({ type: 'datetime' })
+  raisedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  closedAt: Date | null = null;
+
+  @Field(() => Int, {
+    description: 'Optimistic concurrency token: pass it back as expectedVersion.',
+  })
+  @Property({ version: true })
+  version: number = 1;
+}

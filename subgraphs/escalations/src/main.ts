@@ -1,0 +1,18 @@
+/**
+ * Production entry: runs the escalations subgraph as its own process, configured from the
+ * environment (.env.example). The embedded default (`npm start`) starts it in-process instead.
+ */
+import 'reflect-metadata';
+import { runSubgraphProcess } from '@hub/kit';
+import { loadEscalationsConfig } from './config.js';
+import { escalationsSubgraph } from './index.js';
+
+await runSubgraphProcess(escalationsSubgraph, () => {
+  const config = loadEscalationsConfig();
+  return {
+    ...config,
+    port: config.ESCALATIONS_PORT,
+    host: config.ESCALATIONS_HOST,
+    ownDatabaseUrl: config.ESCALATIONS_DATABASE_URL,
+  };
+});

@@ -1,0 +1,20 @@
+import { hubEnvSchema, parseConfig, portSchema } from '@hub/kit';
+import { z } from 'zod';
+
+const learningEnvSchema = hubEnvSchema.extend({
+  LEARNING_PORT: portSchema(4004),
+  LEARNING_HOST: z.string().default('127.0.0.1'),
+  /** Puts this subgraph in its own PostgreSQL database instead of DATABASE_URL's. */
+  LEARNING_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+});
+
+export type LearningConfig = z.infer<typeof learningEnvSchema>;
+
+export function loadLearningConfig(
+  env: Record<string, string | undefined> = process.env,
+): LearningConfig {
+  return parseConfig(learningEnvSchema, env);
+}
