@@ -1,5 +1,6 @@
 import { startGateway, type TokenVerifier } from '@hub/gateway';
 import {
+  baseUrlOf,
   createBus,
   secretKey,
   startSubgraph,
@@ -7,7 +8,7 @@ import {
   type Logger,
   type SubgraphHandle,
 } from '@hub/kit';
-import { SUBGRAPHS, type SubgraphName } from './subgraphs.js';
+import { subgraphDefinitions, type SubgraphName } from './subgraphs.js';
 
 export interface HubOptions {
   /** Where each subgraph keeps its tables. */
@@ -25,6 +26,9 @@ export interface HubOptions {
   /** `memory` in the embedded default. */
   bus?: string;
   relayIntervalMs?: number;
+  overdueIntervalMs?: number;
+  /** The hub's clock (tests move it). */
+  clock?: () => Date;
 }
 
 export interface RunningHub {
@@ -42,8 +46,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const bus = createBus(options.bus ?? 'memory');
   const started: SubgraphHandle[] = [];
   try {
-    for (const definition of SUBGRAPHS) {
+    for (const definition of subgraphDefinitions({
+      overdueIntervalMs: options.overdueIntervalMs,
+    })) {
       const name = definition.name as SubgraphName;
+      const cases = started.find((s) => s.name === 'cases');
       started.push(
         await startSubgraph(definition, {
           target: options.targets[name],
@@ -54,6 +61,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           host: options.host,
           bodyLimit: options.bodyLimit,
           relayIntervalMs: options.relayIntervalMs,
+          peers: cases ? { cases: baseUrlOf(cases.url) } : {},
+          clock: options.clock,
         }),
       );
     }

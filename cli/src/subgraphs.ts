@@ -4,13 +4,20 @@ import { escalationsSubgraph } from '@hub/escalations';
 import { learningSubgraph } from '@hub/learning';
 import { panelsSubgraph } from '@hub/panels';
 
-/** The four subgraphs, in the order they start and compose. */
-export const SUBGRAPHS = [
-  casesSubgraph,
-  escalationsSubgraph,
-  panelsSubgraph,
-  learningSubgraph,
-] as unknown as SubgraphDefinition<HubContext>[];
+/**
+ * The four subgraphs, in the order they start and compose (cases first: the others ask it for
+ * facts).
+ */
+export function subgraphDefinitions(
+  options: { overdueIntervalMs?: number } = {},
+): SubgraphDefinition<HubContext>[] {
+  return [
+    casesSubgraph,
+    escalationsSubgraph(options),
+    panelsSubgraph,
+    learningSubgraph,
+  ] as unknown as SubgraphDefinition<HubContext>[];
+}
 
 export type SubgraphName = 'cases' | 'escalations' | 'panels' | 'learning';
 

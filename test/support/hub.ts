@@ -29,6 +29,9 @@ export interface TestHub {
   hub: RunningHub;
   /** The embedded signing key (tests mint odd tokens with it). */
   key: EmbeddedKey;
+  clock: TestClock;
+  /** Stops the hub and starts it again on the same databases (not seeded again). */
+  restart(): Promise<void>;
   url: string;
   adminToken: string;
   demo: DemoData;
@@ -45,6 +48,15 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
+/** A clock the test moves: the subgraphs read it for every timestamp and deadline. */
+export class TestClock {
+  private offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advanceDays(days: number): void {
+    this.offsetMs += days * 24 * 60 * 60 * 1000;
+  }
+}
+
 /**
  * The whole hub in this process on free ports: four subgraphs on real databases (fresh SQLite
  * files or fresh PostgreSQL schemas), the gateway over real HTTP, the demo board as fixture.
@@ -59,18 +71,25 @@ export async function startTestHub(
     ReturnType<typeof freshTarget>
   >;
   const key = await loadOrCreateEmbeddedKey(dataDir);
-  const hub = await startHub({
-    targets: Object.fromEntries(NAMES.map((name) => [name, fresh[name].target])) as never,
-    ports: { gateway: 0, cases: 0, escalations: 0, panels: 0, learning: 0 },
-    internalSecret: newInternalSecret(),
-    verifier: await createTokenVerifier({}, key),
-    supergraphSdl: SUPERGRAPH,
-    log: createLogger('test', testLogLevel),
-    bodyLimit: options.bodyLimit ?? '100kb',
-    maxDepth: options.maxDepth ?? 10,
-    maxCost: 5000,
-    relayIntervalMs: 200,
-  });
+  const clock = new TestClock();
+  const internalSecret = newInternalSecret();
+  const verifier = await createTokenVerifier({}, key);
+  const start = () =>
+    startHub({
+      targets: Object.fromEntries(NAMES.map((name) => [name, fresh[name].target])) as never,
+      ports: { gateway: 0, cases: 0, escalations: 0, panels: 0, learning: 0 },
+      internalSecret,
+      verifier,
+      supergraphSdl: SUPERGRAPH,
+      log: createLogger('test', testLogLevel),
+      bodyLimit: options.bodyLimit ?? '100kb',
+      maxDepth: options.maxDepth ?? 10,
+      maxCost: 5000,
+      relayIntervalMs: 100,
+      overdueIntervalMs: 60_000,
+      clock: clock.now,
+    });
+  let hub = await start();
   const adminToken = await mintToken(key, { subject: 'admin', admin: true });
   const tokenFor = (id: string) => mintToken(key, { subject: id });
   const demo = await seedDemo({ url: hub.url, adminToken, tokenFor });
@@ -81,7 +100,7 @@ export async function startTestHub(
     variables: Record<string, unknown> = {},
     options: { correlationId?: string } = {},
   ) {
-    const response = await fetch(hub.url, {
+    const response = await fetch(test.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -94,25 +113,46 @@ export async function startTestHub(
     return { status: response.status, headers: response.headers, ...body };
   }
 
-  return {
+  const test: TestHub = {
     hub,
     key,
+    clock,
     url: hub.url,
     adminToken,
     demo,
     tokenFor,
     tokenOf: (personKey) => tokenFor(demo.people[personKey].id),
     gql,
-    db: (name) => hub.subgraphs[name].db,
+    db: (name) => test.hub.subgraphs[name].db,
+    async restart() {
+      await test.hub.close();
+      hub = await start();
+      test.hub = hub;
+      test.url = hub.url;
+    },
     async close() {
-      const dbs = NAMES.map((name) => hub.subgraphs[name].db);
+      const dbs = NAMES.map((name) => test.hub.subgraphs[name].db);
       // Drop PostgreSQL schemas while the connections are still open, then stop everything.
       for (const [i, name] of NAMES.entries())
         await fresh[name].dispose(dbs[i]).catch(() => undefined);
-      await hub.close();
+      await test.hub.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return test;
+}
+
+/** Retries `check` until it passes (for effects that travel as events), for at most `ms`. */
+export async function eventually<T>(check: () => Promise<T>, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** The error codes of a response, in order. */

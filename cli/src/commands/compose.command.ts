@@ -3,7 +3,7 @@ import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { repoPath } from '../paths.js';
-import { DEFAULT_PORTS, SUBGRAPHS, type SubgraphName } from '../subgraphs.js';
+import { DEFAULT_PORTS, subgraphDefinitions, type SubgraphName } from '../subgraphs.js';
 
 export interface ComposedSchemas {
   subgraphs: { name: string; path: string; sdl: string }[];
@@ -13,7 +13,7 @@ export interface ComposedSchemas {
 /** Prints each subgraph's SDL and composes the supergraph with @apollo/composition. */
 export async function composeSchemas(): Promise<ComposedSchemas> {
   const subgraphs = [];
-  for (const definition of SUBGRAPHS) {
+  for (const definition of subgraphDefinitions()) {
     const sdl = printSubgraphSchema(await definition.buildSchema()) + '\n';
     subgraphs.push({
       name: definition.name,

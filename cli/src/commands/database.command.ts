@@ -7,7 +7,7 @@ import {
   type HubDatabase,
 } from '@hub/kit';
 import type { CliConfig } from '../config.js';
-import { SUBGRAPHS } from '../subgraphs.js';
+import { subgraphDefinitions } from '../subgraphs.js';
 import { subgraphTargets } from '../targets.js';
 
 async function eachDatabase(
@@ -17,7 +17,7 @@ async function eachDatabase(
 ) {
   const targets = subgraphTargets(config);
   const log = createLogger('hub', config.hub.LOG_LEVEL === 'info' ? 'warn' : config.hub.LOG_LEVEL);
-  for (const definition of SUBGRAPHS) {
+  for (const definition of subgraphDefinitions()) {
     const db = await openDatabase({
       target: targets[definition.name as keyof typeof targets],
       entities: [...KIT_ENTITIES, ...definition.entities],

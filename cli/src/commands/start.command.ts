@@ -35,6 +35,7 @@ export async function startCommand(config: CliConfig): Promise<number> {
     maxDepth: config.gateway.HUB_MAX_DEPTH,
     maxCost: config.gateway.HUB_MAX_COST,
     bus: config.hub.HUB_BUS,
+    overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
   });
   closeOnSignals(log, () => hub.close());
 

@@ -1,6 +1,7 @@
 import type { SubgraphDefinition } from '@hub/kit';
 import { createContext, type CasesContext } from './context.js';
 import * as entities from './entities/index.js';
+import { subscribeCases } from './events.js';
 import { casesInternalRoutes } from './internal.js';
 import { casesMigrations } from './migrations/initial.migration.js';
 import { buildCasesSchema } from './schema.js';
@@ -20,4 +21,5 @@ export const casesSubgraph: SubgraphDefinition<CasesContext> = {
   buildSchema: buildCasesSchema,
   createContext,
   internal: casesInternalRoutes,
+  subscribe: subscribeCases,
 };

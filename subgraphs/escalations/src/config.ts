@@ -9,6 +9,10 @@ const escalationsEnvSchema = hubEnvSchema.extend({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** The cases subgraph, asked for directory and case facts (signed internal calls). */
+  CASES_INTERNAL_URL: z.url().default('http://127.0.0.1:4001'),
+  /** How often the scheduler looks for overdue stages. */
+  HUB_OVERDUE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export type EscalationsConfig = z.infer<typeof escalationsEnvSchema>;

@@ -1,17 +1,30 @@
-import type { HubContext, SubgraphDefinition } from '@hub/kit';
+import type { SubgraphDefinition } from '@hub/kit';
+import { createContext, type EscalationsContext } from './context.js';
+import * as entities from './entities/index.js';
+import { subscribeEscalations } from './events.js';
+import { escalationsMigrations } from './migrations/initial.migration.js';
+import { startOverdueScheduler } from './scheduler/overdue.scheduler.js';
 import { buildEscalationsSchema } from './schema.js';
 
 export { buildEscalationsSchema } from './schema.js';
 export { loadEscalationsConfig, type EscalationsConfig } from './config.js';
+export { emitOverdueStages } from './scheduler/overdue.scheduler.js';
+export * from './calendar/working-days.js';
 
 /**
- * The escalations subgraph: escalation policies, escalations, stages, the written record and agreed outcomes. It starts, migrates its kit tables (outbox, audit log) and
- * takes part in composition; its features arrive with their own issues.
+ * The escalations subgraph: board policies, escalations and their stages on working-day
+ * timescales, the written record, agreed outcomes and their confirmation.
  */
-export const escalationsSubgraph: SubgraphDefinition<HubContext> = {
-  name: 'escalations',
-  entities: [],
-  migrations: [],
-  buildSchema: buildEscalationsSchema,
-  createContext: (base) => base,
-};
+export function escalationsSubgraph(
+  options: { overdueIntervalMs?: number } = {},
+): SubgraphDefinition<EscalationsContext> {
+  return {
+    name: 'escalations',
+    entities: Object.values(entities),
+    migrations: escalationsMigrations,
+    buildSchema: buildEscalationsSchema,
+    createContext,
+    subscribe: subscribeEscalations,
+    background: (services) => startOverdueScheduler(services, options.overdueIntervalMs ?? 60_000),
+  };
+}

@@ -7,12 +7,14 @@ import { runSubgraphProcess } from '@hub/kit';
 import { loadEscalationsConfig } from './config.js';
 import { escalationsSubgraph } from './index.js';
 
-await runSubgraphProcess(escalationsSubgraph, () => {
-  const config = loadEscalationsConfig();
-  return {
+const config = loadEscalationsConfig();
+await runSubgraphProcess(
+  escalationsSubgraph({ overdueIntervalMs: config.HUB_OVERDUE_INTERVAL_MS }),
+  () => ({
     ...config,
     port: config.ESCALATIONS_PORT,
     host: config.ESCALATIONS_HOST,
     ownDatabaseUrl: config.ESCALATIONS_DATABASE_URL,
-  };
-});
+    peers: { cases: config.CASES_INTERNAL_URL },
+  }),
+);

@@ -28,3 +28,4 @@ export * from './outbox/create-bus.js';
 export * from './process.js';
 export * from './main-helper.js';
 export * from './internal-client.js';
+export * from './access.js';

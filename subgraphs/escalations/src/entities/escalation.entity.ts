@@ -8,7 +8,13 @@ import { DisagreementCategory, EscalationGround, EscalationStatus } from '../enu
 @ObjectType()
 @Entity({ tableName: 'escalation' })
 export class Escalation {
-  [OptionalProps]?: 'version' | 'closedAt' | 'currentStageNumber';
+  [OptionalProps]?:
+    | 'version'
+    | 'closedAt'
+    | 'currentStageNumber'
+    | 'currentStageDueAt'
+    | 'riskJustification'
+    | 'consultedId';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -78,6 +84,10 @@ export class Escalation {
   @Property({ nullable: true })
   currentStageNumber: number | null = null;
 
+  /** The current stage's dueAt, kept beside it so overdue escalations are one indexed query. */
+  @Property({ type: 'datetime', nullable: true })
+  currentStageDueAt: Date | null = null;
+
   @Field()
   @Property({ type: 'datetime' })
   raisedAt!: Date;
@@ -86,9 +96,20 @@ export class Escalation {
   @Property({ type: 'datetime', nullable: true })
   closedAt: Date | null = null;
 
+  /**
+   * Optimistic concurrency token. Changed only by a compare-and-set update (escalation-state.ts),
+   * never by the ORM's own versioning, so a stale writer fails before it writes anything else.
+   */
   @Field(() => Int, {
     description: 'Optimistic concurrency token: pass it back as expectedVersion.',
   })
-  @Property({ version: true })
+  @Property()
   version: number = 1;
+
+  /** Why a later start was justified (immediate risk), and who was consulted. */
+  @Property({ type: 'text', nullable: true })
+  riskJustification: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  consultedId: string | null = null;
 }

@@ -35,11 +35,15 @@ export class EscalationsInitialMigration extends HubMigration {
           t.string('status', 20).notNullable();
           t.integer('policy_version').notNullable();
           t.integer('current_stage_number').nullable();
+          t.datetime('current_stage_due_at', { useTz: true }).nullable();
+          t.text('risk_justification').nullable();
+          t.uuid('consulted_id').nullable();
           t.datetime('raised_at', { useTz: true }).notNullable();
           t.datetime('closed_at', { useTz: true }).nullable();
           t.integer('version').notNullable().defaultTo(1);
           t.index(['board_id', 'raised_at', 'id']);
           t.index(['case_id']);
+          t.index(['status', 'current_stage_due_at']);
           t.index(['raising_agency_id']);
           t.index(['responding_agency_id']);
         })

@@ -1,0 +1,64 @@
+import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import { AgreedOutcome } from '../entities/agreed-outcome.entity.js';
+import { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
+import { EscalationRecord } from '../entities/escalation-record.entity.js';
+import { EscalationStage } from '../entities/escalation-stage.entity.js';
+import { Escalation } from '../entities/escalation.entity.js';
+import { IssueCompletion } from '../entities/issue-completion.entity.js';
+import { OutcomeConfirmation } from '../entities/outcome-confirmation.entity.js';
+import { OutstandingIssue } from '../entities/outstanding-issue.entity.js';
+
+/** One set per request; every lookup by key in the escalations subgraph goes through these. */
+export function createEscalationsLoaders(ctx: HubContext) {
+  const { em } = ctx;
+  const byEscalation = <T extends { escalationId: string }>(
+    entity: new () => T,
+    orderBy: Record<string, 'asc' | 'desc'>,
+  ) =>
+    groupedLoader<string, T>(
+      (ids) =>
+        em.find(entity, { escalationId: { $in: [...ids] } } as never, {
+          orderBy: orderBy as never,
+        }),
+      (row) => row.escalationId,
+    );
+  return {
+    escalation: entityLoader(em, Escalation),
+    stages: byEscalation(EscalationStage, { number: 'asc' }),
+    records: byEscalation(EscalationRecord, { recordedAt: 'asc', id: 'asc' }),
+    issues: byEscalation(OutstandingIssue, { createdAt: 'asc', id: 'asc' }),
+    confirmations: byEscalation(OutcomeConfirmation, { confirmedAt: 'asc' }),
+    outcome: keyedLoader<string, AgreedOutcome>(
+      (ids) => em.find(AgreedOutcome, { escalationId: { $in: [...ids] } }),
+      (row) => row.escalationId,
+    ),
+    completion: keyedLoader<string, IssueCompletion>(
+      (ids) => em.find(IssueCompletion, { issueId: { $in: [...ids] } }),
+      (row) => row.issueId,
+    ),
+    escalationsByCase: groupedLoader<string, Escalation>(
+      (caseIds) =>
+        em.find(
+          Escalation,
+          { caseId: { $in: [...caseIds] } },
+          { orderBy: { raisedAt: 'desc', id: 'desc' } },
+        ),
+      (row) => row.caseId,
+    ),
+    /** Keyed by `boardId:version`. */
+    policyVersion: keyedLoader<string, EscalationPolicyVersion>(
+      async (keys) => {
+        const boardIds = [...new Set(keys.map((key) => key.split(':')[0]))];
+        const versions = keys.map((key) => Number(key.split(':')[1]));
+        return em.find(EscalationPolicyVersion, {
+          boardId: { $in: boardIds },
+          version: { $in: versions },
+        });
+      },
+      (row) => `${row.boardId}:${row.version}`,
+    ),
+    auditEscalationRead: auditReads(ctx, 'escalation.read', 'Escalation'),
+  };
+}
+
+export type EscalationsLoaders = ReturnType<typeof createEscalationsLoaders>;

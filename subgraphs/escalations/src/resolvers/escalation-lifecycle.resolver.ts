@@ -1,0 +1,689 @@
+import {
+  allocateReference,
+  assertCasework,
+  BadUserInputError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PolicyViolationError,
+  recordEvent,
+  WhistleblowingRouteError,
+  type CaseworkActor,
+} from '@hub/kit';
+import { Role } from '@hub/schema';
+import type { EntityManager } from '@mikro-orm/core';
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { loadVisibleEscalation, mayActAtStage } from '../access.js';
+import { dueAt, isCalendarRegion } from '../calendar/working-days.js';
+import { afterChange, type EscalationsContext } from '../context.js';
+import { AgreedOutcome } from '../entities/agreed-outcome.entity.js';
+import type { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
+import { EscalationRecord } from '../entities/escalation-record.entity.js';
+import { EscalationStage } from '../entities/escalation-stage.entity.js';
+import { Escalation } from '../entities/escalation.entity.js';
+import { IssueCompletion } from '../entities/issue-completion.entity.js';
+import { OutcomeConfirmation } from '../entities/outcome-confirmation.entity.js';
+import { OutstandingIssue } from '../entities/outstanding-issue.entity.js';
+import {
+  AUTHORED_RECORD_KINDS,
+  EscalationStatus,
+  RecordKind,
+  StageResult,
+  WORK_RECORD_KINDS,
+} from '../enums.js';
+import { claimVersion, eventFacts } from '../escalation-state.js';
+import { lineManagementChain } from '../facts/cases-facts.js';
+import { AddEscalationRecordInput } from '../inputs/add-escalation-record.input.js';
+import { EscalateInput } from '../inputs/escalate.input.js';
+import { RaiseEscalationInput } from '../inputs/raise-escalation.input.js';
+import { ResolveEscalationInput } from '../inputs/resolve-escalation.input.js';
+import { currentPolicy } from '../policy/policy.service.js';
+import { markOverdue } from '../scheduler/overdue.scheduler.js';
+
+/** A record's occurredAt may run this far ahead of the hub's clock (clock skew), no further. */
+const CLOCK_SKEW_MS = 60_000;
+const MAX_REASON = 2000;
+
+/** Raising an escalation and moving it through its stages to a confirmed outcome. */
+@Resolver(() => Escalation)
+export class EscalationLifecycleResolver {
+  @Mutation(() => Escalation)
+  async raiseEscalation(
+    @Arg('input') input: RaiseEscalationInput,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const actor = ctx.actor;
+    assertCasework(actor);
+    const { facts } = ctx;
+    const theCase = await facts.case.load(input.caseId);
+    // The raiser's agency must be involved in the case; otherwise the case is not theirs to see.
+    if (!theCase || !theCase.agencyIds.includes(actor.agencyId))
+      throw new NotFoundError('case', input.caseId, 'input.caseId');
+    const responding = await facts.agency.load(input.respondingAgencyId);
+    if (!responding || responding.boardId !== theCase.boardId) {
+      throw new NotFoundError(
+        'agency on this board',
+        input.respondingAgencyId,
+        'input.respondingAgencyId',
+      );
+    }
+    if (input.respondentId) await checkRespondent(ctx, actor, input.respondentId, responding.id);
+    const board = await facts.board.load(theCase.boardId);
+    if (!board || !isCalendarRegion(board.region))
+      throw new Error(`board ${theCase.boardId} has no calendar region`);
+
+    const now = ctx.now();
+    const policy = await currentPolicy(ctx.em, theCase.boardId, now);
+    const startAt = input.startAtStage ?? 1;
+    const justification = input.riskJustification?.trim() || null;
+    if (startAt > policy.stages.length) {
+      throw new BadUserInputError(
+        'input.startAtStage',
+        `must be from 1 to ${policy.stages.length}: the board's policy has ${policy.stages.length} stages`,
+      );
+    }
+    if (startAt > 1) await checkLaterStart(ctx, actor, input, justification);
+
+    const escalation = await ctx.em.transactional(async (tx) => {
+      const { reference } = await allocateReference(tx, theCase.boardId, 'ESC', now);
+      const stage = policy.stages[startAt - 1];
+      const escalation = tx.create(Escalation, {
+        reference,
+        boardId: theCase.boardId,
+        region: board.region,
+        caseId: theCase.id,
+        raisedById: actor.id,
+        raisingAgencyId: actor.agencyId,
+        raisingAgencyKind: actor.agencyKind!,
+        respondingAgencyId: responding.id,
+        respondingAgencyKind: responding.kind,
+        respondentId: input.respondentId ?? null,
+        category: input.category,
+        ground: input.ground,
+        summary: input.summary.trim(),
+        desiredOutcome: input.desiredOutcome.trim(),
+        immediateRisk: Boolean(input.immediateRisk),
+        status: EscalationStatus.OPEN,
+        policyVersion: policy.version,
+        currentStageNumber: startAt,
+        currentStageDueAt: dueAt(board.region as never, now, stage.timescaleWorkingDays),
+        raisedAt: now,
+        riskJustification: startAt > 1 ? justification : null,
+        consultedId: startAt > 1 ? (input.consultedId ?? null) : null,
+      });
+      await tx.flush();
+      const entered = enterStage(
+        tx,
+        escalation,
+        policy,
+        startAt,
+        now,
+        startAt > 1 ? justification : null,
+      );
+      writeRecord(
+        tx,
+        escalation,
+        actor.id,
+        RecordKind.CONCERN_RAISED,
+        startAt,
+        escalation.summary,
+        now,
+      );
+      if (startAt > 1) {
+        writeRecord(
+          tx,
+          escalation,
+          actor.id,
+          RecordKind.CONSULTATION,
+          startAt,
+          `Immediate risk: started at stage ${startAt} (${stage.name}). Justification: ${justification}. ` +
+            `Consulted: practitioner ${input.consultedId}.`,
+          now,
+        );
+      }
+      recordEvent(tx, 'EscalationRaised', escalation.id, {
+        ...eventFacts(escalation),
+        startStage: startAt,
+        // Ids only, for the cases subgraph to involve the responding agency in the case.
+        caseId: escalation.caseId,
+        respondingAgencyId: escalation.respondingAgencyId,
+      });
+      stageEvent(tx, 'StageEntered', escalation, entered);
+      await ctx.audit(
+        { action: 'escalation.raise', entityType: 'Escalation', entityIds: [escalation.id] },
+        tx,
+      );
+      return escalation;
+    });
+    afterChange(ctx);
+    return escalation;
+  }
+
+  @Mutation(() => EscalationRecord)
+  async addEscalationRecord(
+    @Arg('input') input: AddEscalationRecordInput,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<EscalationRecord> {
+    const escalation = await loadVisibleEscalation(ctx, input.escalationId, 'input.escalationId');
+    const actor = ctx.actor as CaseworkActor;
+    const party =
+      actor.agencyId === escalation.raisingAgencyId ||
+      actor.agencyId === escalation.respondingAgencyId;
+    if (
+      !party &&
+      !(actor.boardId === escalation.boardId && actor.roles.includes(Role.BOARD_MANAGER))
+    ) {
+      throw new ForbiddenError(
+        'Only practitioners of the two agencies and the board manager write to the record.',
+      );
+    }
+    if (!AUTHORED_RECORD_KINDS.includes(input.kind)) {
+      throw new BadUserInputError(
+        'input.kind',
+        `must be one of ${AUTHORED_RECORD_KINDS.join(', ')}; the hub writes the others itself`,
+      );
+    }
+    if (
+      escalation.status === EscalationStatus.CLOSED ||
+      escalation.status === EscalationStatus.WITHDRAWN
+    ) {
+      throw new ConflictError(`The escalation is ${escalation.status}: its record is complete.`);
+    }
+    const now = ctx.now();
+    const occurredAt = input.occurredAt ?? now;
+    if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      throw new BadUserInputError('input.occurredAt', 'must not be in the future');
+    }
+    const extra = [...new Set(input.sharedWithIds ?? [])];
+    const people = await ctx.facts.practitioner.loadMany(extra);
+    people.forEach((person, i) => {
+      if (!person || person instanceof Error || person.boardId !== escalation.boardId) {
+        throw new NotFoundError('practitioner on this board', extra[i], 'input.sharedWithIds');
+      }
+    });
+    const stages = await ctx.loaders.stages.load(escalation.id);
+    const stageNumber = escalation.currentStageNumber ?? stages.at(-1)!.number;
+    const record = await ctx.em.transactional(async (tx) => {
+      const record = writeRecord(
+        tx,
+        escalation,
+        actor.id,
+        input.kind,
+        stageNumber,
+        input.text.trim(),
+        occurredAt,
+        extra,
+        now,
+      );
+      recordEvent(tx, 'EscalationRecordAdded', escalation.id, {
+        ...eventFacts(escalation),
+        stageNumber,
+        kind: input.kind,
+      });
+      await ctx.audit(
+        {
+          action: 'escalation.record',
+          entityType: 'Escalation',
+          entityIds: [escalation.id, record.id],
+        },
+        tx,
+      );
+      return record;
+    });
+    afterChange(ctx);
+    return record;
+  }
+
+  @Mutation(() => Escalation)
+  async escalateEscalation(
+    @Arg('input') input: EscalateInput,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const escalation = await loadVisibleEscalation(ctx, input.escalationId, 'input.escalationId');
+    const { policy, stage, definition } = await openStage(ctx, escalation, input.expectedVersion);
+    if (!mayActAtStage(ctx.actor, escalation, definition)) {
+      throw new ForbiddenError(
+        `Only the raiser, or a ${definition.actingRoles.join(' / ')} of one of the two agencies, may escalate from stage ${stage.number}.`,
+      );
+    }
+    if (stage.number >= policy.stages.length) {
+      throw new PolicyViolationError(
+        definition.resolutionPanel
+          ? 'This is the resolution panel stage, the last one: the panel decides and its decision resolves the escalation.'
+          : `Stage ${stage.number} is the last stage of the board's policy: its acting roles (${definition.actingRoles.join(', ')}) resolve it.`,
+      );
+    }
+    if (!escalation.immediateRisk) {
+      const records = await ctx.loaders.records.load(escalation.id);
+      const worked = records.some(
+        (r) => r.stageNumber === stage.number && WORK_RECORD_KINDS.includes(r.kind),
+      );
+      if (!worked) {
+        throw new PolicyViolationError(
+          `Record at least one discussion, action or decision at stage ${stage.number} before escalating: disagreements are resolved at the lowest stage possible.`,
+        );
+      }
+    }
+    const reason = input.reason.trim();
+    const result = await ctx.em.transactional(async (tx) => {
+      const now = ctx.now();
+      const current = await claimVersion(tx, escalation.id, input.expectedVersion);
+      const left = await completeStage(tx, current, StageResult.ESCALATED, now);
+      writeRecord(tx, current, ctx.actor.id, RecordKind.ESCALATED, left.number, reason, now);
+      const entered = enterStage(tx, current, policy, left.number + 1, now, reason);
+      current.currentStageNumber = entered.number;
+      current.currentStageDueAt = entered.dueAt;
+      stageEvent(tx, 'StageCompleted', current, left);
+      stageEvent(tx, 'StageEntered', current, entered);
+      await ctx.audit(
+        { action: 'escalation.escalate', entityType: 'Escalation', entityIds: [current.id] },
+        tx,
+      );
+      return current;
+    });
+    afterChange(ctx);
+    return result;
+  }
+
+  @Mutation(() => Escalation)
+  async resolveEscalation(
+    @Arg('input') input: ResolveEscalationInput,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const escalation = await loadVisibleEscalation(ctx, input.escalationId, 'input.escalationId');
+    const { stage, definition } = await openStage(ctx, escalation, input.expectedVersion);
+    if (definition.resolutionPanel) {
+      throw new PolicyViolationError(
+        'At the resolution panel stage the panel decides: its decision records the outcome and resolves the escalation.',
+      );
+    }
+    if (!mayActAtStage(ctx.actor, escalation, definition)) {
+      throw new ForbiddenError(
+        `Only the raiser, or a ${definition.actingRoles.join(' / ')} of one of the two agencies, may record the outcome at stage ${stage.number}.`,
+      );
+    }
+    const issues = input.outstandingIssues ?? [];
+    const owners = await ctx.facts.agency.loadMany(issues.map((issue) => issue.ownerAgencyId));
+    owners.forEach((owner, i) => {
+      if (!owner || owner instanceof Error || owner.boardId !== escalation.boardId) {
+        throw new NotFoundError(
+          'agency on this board',
+          issues[i].ownerAgencyId,
+          `input.outstandingIssues.${i}.ownerAgencyId`,
+        );
+      }
+    });
+    const result = await ctx.em.transactional(async (tx) => {
+      const now = ctx.now();
+      const current = await claimVersion(tx, escalation.id, input.expectedVersion);
+      const completed = await completeStage(tx, current, StageResult.RESOLVED, now);
+      const summary = input.summary.trim();
+      tx.create(AgreedOutcome, {
+        escalationId: current.id,
+        summary,
+        agreedAt: now,
+        agreedAtStage: completed.number,
+        agreedById: ctx.actor.id,
+      });
+      for (const issue of issues) {
+        tx.create(OutstandingIssue, {
+          escalationId: current.id,
+          description: issue.description.trim(),
+          ownerAgencyId: issue.ownerAgencyId,
+          dueDate: issue.dueDate ?? null,
+          createdAt: now,
+        });
+      }
+      writeRecord(tx, current, ctx.actor.id, RecordKind.OUTCOME, completed.number, summary, now);
+      current.status = EscalationStatus.RESOLVED;
+      current.currentStageNumber = null;
+      current.currentStageDueAt = null;
+      stageEvent(tx, 'StageCompleted', current, completed);
+      recordEvent(tx, 'EscalationResolved', current.id, {
+        ...eventFacts(current),
+        stageNumber: completed.number,
+        agreedAt: now.toISOString(),
+        outstandingIssueCount: issues.length,
+      });
+      await ctx.audit(
+        { action: 'escalation.resolve', entityType: 'Escalation', entityIds: [current.id] },
+        tx,
+      );
+      return current;
+    });
+    afterChange(ctx);
+    return result;
+  }
+
+  @Mutation(() => Escalation)
+  async confirmOutcome(
+    @Arg('escalationId', () => ID) escalationId: string,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const escalation = await loadVisibleEscalation(ctx, escalationId, 'escalationId');
+    const actor = ctx.actor as CaseworkActor;
+    if (
+      actor.agencyId !== escalation.raisingAgencyId &&
+      actor.agencyId !== escalation.respondingAgencyId
+    ) {
+      throw new ForbiddenError(
+        'Only the raising and the responding agency confirm the agreed outcome.',
+      );
+    }
+    if (escalation.status !== EscalationStatus.RESOLVED) {
+      throw new ConflictError(
+        `The escalation is ${escalation.status}: only a resolved escalation's outcome is confirmed.`,
+      );
+    }
+    const confirmations = await ctx.loaders.confirmations.load(escalation.id);
+    if (confirmations.some((c) => c.agencyId === actor.agencyId)) {
+      throw new ConflictError('Your agency has already confirmed this outcome.');
+    }
+    const parties = new Set([escalation.raisingAgencyId, escalation.respondingAgencyId]);
+    const result = await ctx.em.transactional(async (tx) => {
+      const now = ctx.now();
+      const current = await claimVersion(tx, escalation.id, escalation.version);
+      tx.create(OutcomeConfirmation, {
+        escalationId: current.id,
+        agencyId: actor.agencyId,
+        practitionerId: actor.id,
+        confirmedAt: now,
+      });
+      const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
+      writeRecord(
+        tx,
+        current,
+        actor.id,
+        RecordKind.CONFIRMATION,
+        outcome.agreedAtStage,
+        `Agreed outcome confirmed in writing for the ${actor.agencyKind} agency.`,
+        now,
+      );
+      recordEvent(tx, 'OutcomeConfirmed', current.id, {
+        ...eventFacts(current),
+        agencyKind: actor.agencyKind,
+        confirmedAt: now.toISOString(),
+      });
+      const confirmed = new Set([...confirmations.map((c) => c.agencyId), actor.agencyId]);
+      if ([...parties].every((agency) => confirmed.has(agency))) {
+        current.status = EscalationStatus.CLOSED;
+        current.closedAt = now;
+        recordEvent(tx, 'EscalationClosed', current.id, {
+          ...eventFacts(current),
+          closedAt: now.toISOString(),
+        });
+      }
+      await ctx.audit(
+        { action: 'escalation.confirm', entityType: 'Escalation', entityIds: [current.id] },
+        tx,
+      );
+      return current;
+    });
+    afterChange(ctx);
+    return result;
+  }
+
+  @Mutation(() => Escalation)
+  async withdrawEscalation(
+    @Arg('escalationId', () => ID) escalationId: string,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const escalation = await loadVisibleEscalation(ctx, escalationId, 'escalationId');
+    if (ctx.actor.id !== escalation.raisedById)
+      throw new ForbiddenError('Only the practitioner who raised it may withdraw an escalation.');
+    const text = reason.trim();
+    if (!text || reason.length > MAX_REASON) {
+      throw new BadUserInputError(
+        'reason',
+        `must be between 1 and ${MAX_REASON} characters and not only white space`,
+      );
+    }
+    if (escalation.status !== EscalationStatus.OPEN) {
+      throw new ConflictError(
+        `The escalation is ${escalation.status}: only an open escalation can be withdrawn.`,
+      );
+    }
+    const result = await ctx.em.transactional(async (tx) => {
+      const now = ctx.now();
+      const current = await claimVersion(tx, escalation.id, escalation.version);
+      const left = await completeStage(tx, current, StageResult.WITHDRAWN, now);
+      writeRecord(tx, current, ctx.actor.id, RecordKind.WITHDRAWAL, left.number, text, now);
+      current.status = EscalationStatus.WITHDRAWN;
+      current.currentStageNumber = null;
+      current.currentStageDueAt = null;
+      stageEvent(tx, 'StageCompleted', current, left);
+      recordEvent(tx, 'EscalationWithdrawn', current.id, {
+        ...eventFacts(current),
+        stageNumber: left.number,
+        withdrawnAt: now.toISOString(),
+      });
+      await ctx.audit(
+        { action: 'escalation.withdraw', entityType: 'Escalation', entityIds: [current.id] },
+        tx,
+      );
+      return current;
+    });
+    afterChange(ctx);
+    return result;
+  }
+
+  @Mutation(() => Escalation)
+  async completeOutstandingIssue(
+    @Arg('escalationId', () => ID) escalationId: string,
+    @Arg('issueId', () => ID) issueId: string,
+    @Ctx() ctx: EscalationsContext,
+  ): Promise<Escalation> {
+    const escalation = await loadVisibleEscalation(ctx, escalationId, 'escalationId');
+    const issue = (await ctx.loaders.issues.load(escalation.id)).find((i) => i.id === issueId);
+    if (!issue) throw new NotFoundError('outstanding issue of this escalation', issueId, 'issueId');
+    if (ctx.actor.agencyId !== issue.ownerAgencyId)
+      throw new ForbiddenError('Only the agency that owns an outstanding issue marks it done.');
+    if (await ctx.loaders.completion.load(issue.id))
+      throw new ConflictError('This outstanding issue is already done.');
+    const result = await ctx.em.transactional(async (tx) => {
+      const now = ctx.now();
+      const current = await claimVersion(tx, escalation.id, escalation.version);
+      tx.create(IssueCompletion, {
+        issueId: issue.id,
+        escalationId: current.id,
+        completedById: ctx.actor.id,
+        completedAt: now,
+      });
+      const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
+      writeRecord(
+        tx,
+        current,
+        ctx.actor.id,
+        RecordKind.NOTE,
+        outcome.agreedAtStage,
+        `Outstanding issue done: ${issue.description}`,
+        now,
+      );
+      recordEvent(tx, 'OutstandingIssueCompleted', current.id, {
+        ...eventFacts(current),
+        completedAt: now.toISOString(),
+      });
+      await ctx.audit(
+        {
+          action: 'escalation.issue-done',
+          entityType: 'Escalation',
+          entityIds: [current.id, issue.id],
+        },
+        tx,
+      );
+      return current;
+    });
+    afterChange(ctx);
+    return result;
+  }
+}
+
+/** The open escalation's current stage and its policy definition; CONFLICT when not open or stale. */
+async function openStage(ctx: EscalationsContext, escalation: Escalation, expectedVersion: number) {
+  if (escalation.status !== EscalationStatus.OPEN || escalation.currentStageNumber === null) {
+    throw new ConflictError(
+      `The escalation is ${escalation.status}: only an open escalation can move on.`,
+    );
+  }
+  if (escalation.version !== expectedVersion) {
+    throw new ConflictError(
+      `expectedVersion ${expectedVersion} is stale: the escalation is at version ${escalation.version}. Reload it and try again.`,
+    );
+  }
+  const policy = await ctx.loaders.policyVersion.load(
+    `${escalation.boardId}:${escalation.policyVersion}`,
+  );
+  if (!policy)
+    throw new Error(
+      `policy version ${escalation.policyVersion} of board ${escalation.boardId} is missing`,
+    );
+  const stage = (await ctx.loaders.stages.load(escalation.id)).find(
+    (s) => s.number === escalation.currentStageNumber,
+  )!;
+  return { policy, stage, definition: policy.stages[stage.number - 1] };
+}
+
+async function checkRespondent(
+  ctx: EscalationsContext,
+  actor: CaseworkActor,
+  respondentId: string,
+  respondingAgencyId: string,
+) {
+  const respondent = await ctx.facts.practitioner.load(respondentId);
+  if (!respondent || respondent.agencyId !== respondingAgencyId) {
+    throw new BadUserInputError(
+      'input.respondentId',
+      'must be a practitioner of the responding agency',
+    );
+  }
+  if (respondent.id === actor.id)
+    throw new BadUserInputError('input.respondentId', 'cannot be the raiser');
+  const chain = await lineManagementChain(ctx.facts, actor.id);
+  if (chain.includes(respondent.id)) {
+    throw new WhistleblowingRouteError(
+      'The disagreement is with someone in your own line-management chain, which this multi-agency procedure does not cover. ' +
+        "Raise it through your agency's whistleblowing procedure (your safeguarding lead or HR can point you to it), or speak to the next manager up.",
+    );
+  }
+}
+
+async function checkLaterStart(
+  ctx: EscalationsContext,
+  actor: CaseworkActor,
+  input: RaiseEscalationInput,
+  justification: string | null,
+) {
+  if (!input.immediateRisk) {
+    throw new PolicyViolationError(
+      'An escalation starts at stage 1: only a child at immediate risk may start later (set immediateRisk, give a justification and the line manager or safeguarding lead you consulted).',
+    );
+  }
+  if (!justification)
+    throw new BadUserInputError('input.riskJustification', 'is required to start after stage 1');
+  if (!input.consultedId) {
+    throw new BadUserInputError(
+      'input.consultedId',
+      'is required to start after stage 1: the line manager or safeguarding lead you consulted',
+    );
+  }
+  const consulted = await ctx.facts.practitioner.load(input.consultedId);
+  if (
+    !consulted ||
+    !consulted.active ||
+    consulted.agencyId !== actor.agencyId ||
+    !consulted.roles.some((role) => role === Role.LINE_MANAGER || role === Role.SAFEGUARDING_LEAD)
+  ) {
+    throw new BadUserInputError(
+      'input.consultedId',
+      'must be an active line manager or safeguarding lead of your agency',
+    );
+  }
+}
+
+function enterStage(
+  tx: EntityManager,
+  escalation: Escalation,
+  policy: EscalationPolicyVersion,
+  number: number,
+  now: Date,
+  entryReason: string | null,
+): EscalationStage {
+  const definition = policy.stages[number - 1];
+  return tx.create(EscalationStage, {
+    escalationId: escalation.id,
+    number,
+    name: definition.name,
+    enteredAt: now,
+    dueAt: dueAt(escalation.region as never, now, definition.timescaleWorkingDays),
+    entryReason,
+  });
+}
+
+/** Completes the current stage; one completed after its dueAt gets its StageOverdue now if it has not had it. */
+async function completeStage(
+  tx: EntityManager,
+  escalation: Escalation,
+  result: StageResult,
+  now: Date,
+): Promise<EscalationStage> {
+  const stage = await tx.findOneOrFail(EscalationStage, {
+    escalationId: escalation.id,
+    number: escalation.currentStageNumber!,
+  });
+  if (stage.dueAt.getTime() < now.getTime() && !stage.overdueEmittedAt)
+    await markOverdue(tx, escalation, stage, now);
+  stage.completedAt = now;
+  stage.result = result;
+  return stage;
+}
+
+function writeRecord(
+  tx: EntityManager,
+  escalation: Escalation,
+  authorId: string,
+  kind: RecordKind,
+  stageNumber: number,
+  text: string,
+  occurredAt: Date,
+  extraSharedWith: string[] = [],
+  recordedAt = occurredAt,
+): EscalationRecord {
+  // Every record is shared with the raiser and the respondent, whatever else is asked.
+  const sharedWithIds = [
+    ...new Set([
+      escalation.raisedById,
+      ...(escalation.respondentId ? [escalation.respondentId] : []),
+      ...extraSharedWith,
+    ]),
+  ];
+  return tx.create(EscalationRecord, {
+    escalationId: escalation.id,
+    stageNumber,
+    kind,
+    authorId,
+    text,
+    occurredAt,
+    recordedAt,
+    sharedWithIds,
+  });
+}
+
+function stageEvent(
+  tx: EntityManager,
+  type: 'StageEntered' | 'StageCompleted',
+  escalation: Escalation,
+  stage: EscalationStage,
+) {
+  recordEvent(tx, type, escalation.id, {
+    ...eventFacts(escalation),
+    stageNumber: stage.number,
+    enteredAt: stage.enteredAt.toISOString(),
+    dueAt: stage.dueAt.toISOString(),
+    ...(stage.completedAt && {
+      completedAt: stage.completedAt.toISOString(),
+      result: stage.result,
+      withinTimescale: stage.completedAt.getTime() <= stage.dueAt.getTime(),
+    }),
+  });
+}
