@@ -1,3 +1,4 @@
+export * from './demo/escalations.seed.js';
 export * from './demo/seed.js';
 export * from './graphql-client.js';
 export * from './hub.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createTokenVerifier, loadOrCreateEmbeddedKey, mintToken } from '@hub/gateway';
 import { closeOnSignals, createLogger, loadOrCreateInternalSecret } from '@hub/kit';
 import type { CliConfig } from '../config.js';
+import { seedDemoEscalations } from '../demo/escalations.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
 import { graphqlRequest } from '../graphql-client.js';
 import { startHub } from '../hub.js';
@@ -53,8 +54,11 @@ export async function startCommand(config: CliConfig): Promise<number> {
       tokenFor: (id) => mintToken(key, { subject: id }),
     };
     if (config.hub.HUB_DEMO === '1' && (await isEmpty(target))) {
-      await seedDemo(target);
-      lines.push('  Demo:     created the Northbridge demo board (first start).');
+      const demo = await seedDemo(target);
+      await seedDemoEscalations(target, demo);
+      lines.push(
+        '  Demo:     created the Northbridge demo board, its cases and escalations at every stage (first start).',
+      );
     }
     lines.push(
       '',

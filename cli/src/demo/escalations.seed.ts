@@ -1,0 +1,226 @@
+import { graphqlRequest } from '../graphql-client.js';
+import type { DemoData, SeedTarget } from './seed.js';
+
+const RAISE = /* GraphQL */ `
+  mutation ($input: RaiseEscalationInput!) {
+    raiseEscalation(input: $input) {
+      id
+      version
+    }
+  }
+`;
+const RECORD = /* GraphQL */ `
+  mutation ($input: AddEscalationRecordInput!) {
+    addEscalationRecord(input: $input) {
+      id
+    }
+  }
+`;
+const ESCALATE = /* GraphQL */ `
+  mutation ($input: EscalateInput!) {
+    escalateEscalation(input: $input) {
+      id
+      version
+    }
+  }
+`;
+const RESOLVE = /* GraphQL */ `
+  mutation ($input: ResolveEscalationInput!) {
+    resolveEscalation(input: $input) {
+      id
+      version
+    }
+  }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation ($id: ID!) {
+    confirmOutcome(escalationId: $id) {
+      id
+      version
+    }
+  }
+`;
+const WITHDRAW = /* GraphQL */ `
+  mutation ($id: ID!, $reason: String!) {
+    withdrawEscalation(escalationId: $id, reason: $reason) {
+      id
+    }
+  }
+`;
+
+/** Demo escalations by what they show; ids are returned for the start banner and tests. */
+export interface DemoEscalations {
+  atStage1: string;
+  atStage2: string;
+  atStage3: string;
+  atPanel: string;
+  resolved: string;
+  closed: string;
+  withdrawn: string;
+}
+
+/**
+ * Fictional disagreements at every point of the procedure, made through the public API by the
+ * demo practitioners themselves: at each of the four stages, resolved and awaiting confirmation,
+ * closed, and withdrawn.
+ */
+export async function seedDemoEscalations(
+  target: SeedTarget,
+  demo: DemoData,
+): Promise<DemoEscalations> {
+  const as = async <T>(person: string, query: string, variables: Record<string, unknown>) =>
+    graphqlRequest<T>(target.url, await target.tokenFor(demo.people[person].id), query, variables);
+  const raise = async (person: string, input: Record<string, unknown>) =>
+    (await as<{ raiseEscalation: { id: string; version: number } }>(person, RAISE, { input }))
+      .raiseEscalation;
+  const note = (person: string, escalationId: string, kind: string, text: string) =>
+    as(person, RECORD, { input: { escalationId, kind, text } });
+  const escalate = async (person: string, e: { id: string; version: number }, reason: string) =>
+    (
+      await as<{ escalateEscalation: { id: string; version: number } }>(person, ESCALATE, {
+        input: { escalationId: e.id, reason, expectedVersion: e.version },
+      })
+    ).escalateEscalation;
+  const [ellie, jayden, amara, leo] = demo.cases;
+  const { agencies, people } = demo;
+
+  const atStage1 = await raise('police', {
+    caseId: ellie,
+    respondingAgencyId: agencies.socialCare,
+    respondentId: people.csc.id,
+    category: 'LEVELS_OF_NEED',
+    ground: 'DECISION_CHALLENGE',
+    summary:
+      'Police attended a domestic incident at the home; CSC assessed it as below the threshold for a strategy discussion.',
+    desiredOutcome: 'A multi-agency strategy discussion this week.',
+  });
+
+  let atStage2 = await raise('school', {
+    caseId: jayden,
+    respondingAgencyId: agencies.socialCare,
+    respondentId: people.csc.id,
+    category: 'ROLES_AND_RESPONSIBILITIES',
+    ground: 'ACTION_NOT_TAKEN',
+    summary:
+      'The child in need plan gives CSC the referral to CAMHS; six weeks on it has not been made.',
+    desiredOutcome: 'The CAMHS referral made and the plan reviewed.',
+  });
+  await note(
+    'school',
+    atStage2.id,
+    'DISCUSSION',
+    'Spoke to the social worker by phone; referral still pending, no date given.',
+  );
+  atStage2 = await escalate('school', atStage2, 'No date for the referral after two calls.');
+
+  let atStage3 = await raise('health', {
+    caseId: amara,
+    respondingAgencyId: agencies.housing,
+    respondentId: people.housing.id,
+    category: 'SERVICE_PROVISION',
+    ground: 'DECISION_CHALLENGE',
+    summary:
+      'Housing declined a priority move although damp in the flat is aggravating the baby’s breathing.',
+    desiredOutcome: 'Priority banding reviewed with the health evidence.',
+  });
+  await note(
+    'health',
+    atStage3.id,
+    'DISCUSSION',
+    'Tenancy officer says the medical form is needed first; sent it.',
+  );
+  atStage3 = await escalate('health', atStage3, 'Priority still refused after the medical form.');
+  await note(
+    'healthLead',
+    atStage3.id,
+    'DECISION',
+    'Named nurse and housing manager could not agree on banding.',
+  );
+  atStage3 = await escalate('healthLead', atStage3, 'Line managers could not agree.');
+
+  const atPanel = await raise('police', {
+    caseId: leo,
+    respondingAgencyId: agencies.socialCare,
+    respondentId: people.csc.id,
+    category: 'NEED_FOR_ACTION',
+    ground: 'DECISION_CHALLENGE',
+    summary:
+      'A further disclosure was made at school; CSC decided a section 47 enquiry is not needed.',
+    desiredOutcome: 'A section 47 enquiry started today.',
+    immediateRisk: true,
+    startAtStage: 4,
+    riskJustification: 'The child is due home tonight to the adult named in the disclosure.',
+    consultedId: people.policeManager.id,
+  });
+
+  const resolvedOne = await raise('earlyHelp', {
+    caseId: jayden,
+    respondingAgencyId: agencies.school,
+    respondentId: people.school.id,
+    category: 'COMMUNICATION',
+    ground: 'ACTION_NOT_TAKEN',
+    summary: 'Attendance figures agreed at the last review have not been shared.',
+    desiredOutcome: 'Weekly attendance shared with the family support worker.',
+  });
+  await note('school', resolvedOne.id, 'ACTION', 'Attendance for the last six weeks sent today.');
+  await as('school', RESOLVE, {
+    input: {
+      escalationId: resolvedOne.id,
+      summary: 'School will send attendance every Friday until the next review.',
+      outstandingIssues: [
+        { description: 'Send weekly attendance', ownerAgencyId: agencies.school },
+      ],
+      expectedVersion: resolvedOne.version,
+    },
+  });
+  await as('earlyHelp', CONFIRM, { id: resolvedOne.id });
+
+  const closed = await raise('health', {
+    caseId: ellie,
+    respondingAgencyId: agencies.school,
+    respondentId: people.schoolDsl.id,
+    category: 'INFORMATION_SHARING',
+    ground: 'DECISION_CHALLENGE',
+    summary: 'School declined to share the pastoral log with the health visitor.',
+    desiredOutcome: 'Relevant entries shared under the information-sharing agreement.',
+  });
+  await note(
+    'schoolDsl',
+    closed.id,
+    'DISCUSSION',
+    'DSL and health visitor met; agreed which entries are relevant.',
+  );
+  await as('health', RESOLVE, {
+    input: {
+      escalationId: closed.id,
+      summary: 'Relevant pastoral entries shared; standing agreement for future ones.',
+      expectedVersion: closed.version,
+    },
+  });
+  await as('health', CONFIRM, { id: closed.id });
+  await as('schoolDsl', CONFIRM, { id: closed.id });
+
+  const withdrawn = await raise('csc', {
+    caseId: leo,
+    respondingAgencyId: agencies.school,
+    respondentId: null,
+    category: 'REFERRAL_CRITERIA',
+    ground: 'DECISION_CHALLENGE',
+    summary: 'School did not refer a concern the social worker heard about from the family.',
+    desiredOutcome: 'Referral made.',
+  });
+  await as('csc', WITHDRAW, {
+    id: withdrawn.id,
+    reason: 'The referral had been made; it was filed under the sibling.',
+  });
+
+  return {
+    atStage1: atStage1.id,
+    atStage2: atStage2.id,
+    atStage3: atStage3.id,
+    atPanel: atPanel.id,
+    resolved: resolvedOne.id,
+    closed: closed.id,
+    withdrawn: withdrawn.id,
+  };
+}
