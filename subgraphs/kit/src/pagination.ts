@@ -30,3 +30,37 @@ export function pageSize(first: number | undefined | null, field = 'first'): num
   }
   return size;
 }
+
+/** The sort key of the hub's newest-first lists: a timestamp, then the id to break ties. */
+export interface TimeCursor {
+  at: Date;
+  id: string;
+}
+
+export function parseTimeCursor(after: string, field = 'after'): TimeCursor {
+  const [time, id] = decodeCursor(after, field);
+  if (typeof time !== 'number' || typeof id !== 'string') {
+    throw new BadUserInputError(field, 'is not a cursor this API issued');
+  }
+  return { at: new Date(time), id };
+}
+
+/**
+ * Turns `size + 1` rows fetched newest first into a page: `size` edges, and whether more follow.
+ */
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  size: number,
+  timeOf: (row: T) => Date,
+): {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+} {
+  const edges = rows
+    .slice(0, size)
+    .map((node) => ({ cursor: encodeCursor([timeOf(node).getTime(), node.id]), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

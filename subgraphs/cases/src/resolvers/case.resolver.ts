@@ -1,13 +1,13 @@
 import {
   allocateReference,
   BadUserInputError,
-  decodeCursor,
-  encodeCursor,
   escapeLike,
   isLocalDate,
   NotFoundError,
   pageSize,
+  parseTimeCursor,
   recordEvent,
+  toPage,
 } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
@@ -80,35 +80,24 @@ export class CaseResolver {
     if (search != null && search.length > MAX_SEARCH_LENGTH) {
       throw new BadUserInputError('search', `must be at most ${MAX_SEARCH_LENGTH} characters`);
     }
-    const cursor = after ? parseCaseCursor(after) : null;
+    const cursor = after ? parseTimeCursor(after) : null;
 
     const query = () => visibleCasesQuery(ctx.em, actor, boardId, search?.trim() || null);
     const totalCount = await query().getCount();
-    const page = query();
+    const pageQuery = query();
     if (cursor) {
-      page.andWhere({
-        $or: [
-          { createdAt: { $lt: cursor.createdAt } },
-          { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
-        ],
+      pageQuery.andWhere({
+        $or: [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, id: { $lt: cursor.id } }],
       });
     }
-    const rows = await page
+    const rows = await pageQuery
       .orderBy({ createdAt: 'desc', id: 'desc' })
       .limit(size + 1)
       .getResultList();
-    const nodes = rows.slice(0, size);
+    const page = toPage(rows, size, (row) => row.createdAt);
     // The read is audited (one entry for the page) before any of it is returned.
-    await Promise.all(nodes.map((node) => ctx.loaders.auditCaseRead.load(node.id)));
-    const edges = nodes.map((node) => ({
-      cursor: encodeCursor([node.createdAt.getTime(), node.id]),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    await Promise.all(page.edges.map(({ node }) => ctx.loaders.auditCaseRead.load(node.id)));
+    return { ...page, totalCount };
   }
 
   @Mutation(() => Case)
@@ -227,14 +216,6 @@ export class CaseResolver {
 function required<T>(value: T | null, what: string, record: Case): T {
   if (value === null) throw new Error(`case ${record.id} names a missing ${what}`);
   return value;
-}
-
-function parseCaseCursor(after: string): { createdAt: Date; id: string } {
-  const [time, id] = decodeCursor(after);
-  if (typeof time !== 'number' || typeof id !== 'string') {
-    throw new BadUserInputError('after', 'is not a cursor this API issued');
-  }
-  return { createdAt: new Date(time), id };
 }
 
 /**

@@ -1,11 +1,4 @@
-import {
-  assertCasework,
-  BadUserInputError,
-  decodeCursor,
-  encodeCursor,
-  isBoardManagerOf,
-  pageSize,
-} from '@hub/kit';
+import { assertCasework, isBoardManagerOf, pageSize, parseTimeCursor, toPage } from '@hub/kit';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { loadVisibleEscalation } from '../access.js';
 import type { EscalationsContext } from '../context.js';
@@ -37,7 +30,7 @@ export class EscalationResolver {
     const actor = ctx.actor;
     assertCasework(actor);
     const size = pageSize(first);
-    const cursor = after ? parseCursor(after) : null;
+    const cursor = after ? parseTimeCursor(after) : null;
     const query = () => {
       const qb = ctx.em.createQueryBuilder(Escalation, 'e').where({ boardId: actor.boardId });
       if (!isBoardManagerOf(actor, actor.boardId)) {
@@ -69,30 +62,19 @@ export class EscalationResolver {
       return qb;
     };
     const totalCount = await query().getCount();
-    const page = query();
+    const pageQuery = query();
     if (cursor) {
-      page.andWhere({
-        $or: [
-          { raisedAt: { $lt: cursor.raisedAt } },
-          { raisedAt: cursor.raisedAt, id: { $lt: cursor.id } },
-        ],
+      pageQuery.andWhere({
+        $or: [{ raisedAt: { $lt: cursor.at } }, { raisedAt: cursor.at, id: { $lt: cursor.id } }],
       });
     }
-    const rows = await page
+    const rows = await pageQuery
       .orderBy({ raisedAt: 'desc', id: 'desc' })
       .limit(size + 1)
       .getResultList();
-    const nodes = rows.slice(0, size);
-    await Promise.all(nodes.map((node) => ctx.loaders.auditEscalationRead.load(node.id)));
-    const edges = nodes.map((node) => ({
-      cursor: encodeCursor([node.raisedAt.getTime(), node.id]),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    const page = toPage(rows, size, (row) => row.raisedAt);
+    await Promise.all(page.edges.map(({ node }) => ctx.loaders.auditEscalationRead.load(node.id)));
+    return { ...page, totalCount };
   }
 
   @FieldResolver(() => CaseRef)
@@ -164,12 +146,4 @@ export class EscalationResolver {
   ): Promise<AgreedOutcome | null> {
     return ctx.loaders.outcome.load(escalation.id);
   }
-}
-
-function parseCursor(after: string): { raisedAt: Date; id: string } {
-  const [time, id] = decodeCursor(after);
-  if (typeof time !== 'number' || typeof id !== 'string') {
-    throw new BadUserInputError('after', 'is not a cursor this API issued');
-  }
-  return { raisedAt: new Date(time), id };
 }
