@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   createLogger,
   KIT_ENTITIES,
@@ -12,7 +13,7 @@ import { subgraphTargets } from '../targets.js';
 
 async function eachDatabase(
   config: CliConfig,
-  migrate: boolean,
+  create: boolean,
   use: (name: string, db: HubDatabase) => Promise<void>,
 ) {
   const targets = subgraphTargets(config);
@@ -23,7 +24,8 @@ async function eachDatabase(
       entities: [...KIT_ENTITIES, ...definition.entities],
       migrations: [kitMigration, ...definition.migrations],
       log,
-      migrate,
+      // The commands decide what to run; opening never migrates here.
+      migrate: false,
     });
     try {
       await use(definition.name, db);
@@ -35,7 +37,7 @@ async function eachDatabase(
 
 /** `hub migrate`: runs every subgraph's pending migrations, then exits. */
 export async function migrateCommand(config: CliConfig): Promise<number> {
-  await eachDatabase(config, false, async (name, db) => {
+  await eachDatabase(config, true, async (name, db) => {
     const applied = await db.orm.getMigrator().up();
     console.log(
       `${name}: ${applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`}`,
