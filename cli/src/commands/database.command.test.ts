@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAudit, createLogger, KIT_ENTITIES, kitMigration, openDatabase } from '@hub/kit';
@@ -18,6 +18,11 @@ describe('hub migrate and hub audit verify', () => {
     const config = loadCliConfig({ HUB_DATA_DIR: dir, LOG_LEVEL: 'silent' });
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // Before anything exists, verifying creates nothing.
+    expect(await auditVerifyCommand(config)).toBe(0);
+    expect(out.mock.calls.flat().join('\n')).toMatch(/cases: no database yet/);
+    expect(existsSync(join(dir, 'cases.sqlite'))).toBe(false);
 
     expect(await migrateCommand(config)).toBe(0);
     expect(out.mock.calls.flat().join('\n')).toMatch(/cases: applied .*kit.*cases_initial/);

@@ -19,8 +19,14 @@ async function eachDatabase(
   const targets = subgraphTargets(config);
   const log = createLogger('hub', config.hub.LOG_LEVEL === 'info' ? 'warn' : config.hub.LOG_LEVEL);
   for (const definition of subgraphDefinitions()) {
+    const target = targets[definition.name as keyof typeof targets];
+    // A read-only command must not create an embedded database that does not exist yet.
+    if (!create && target.kind === 'sqlite' && !existsSync(target.file)) {
+      console.log(`${definition.name}: no database yet (${target.file})`);
+      continue;
+    }
     const db = await openDatabase({
-      target: targets[definition.name as keyof typeof targets],
+      target,
       entities: [...KIT_ENTITIES, ...definition.entities],
       migrations: [kitMigration, ...definition.migrations],
       log,
