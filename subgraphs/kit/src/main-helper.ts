@@ -32,6 +32,13 @@ export async function runSubgraphProcess<C extends HubContext>(
     throw error;
   }
   const log = createLogger(`subgraph-${definition.name}`, config.LOG_LEVEL);
+  if (config.HUB_BUS === 'memory') {
+    // Alone in its process, the in-process bus reaches only this subgraph's own consumers.
+    log.warn(
+      'HUB_BUS=memory in a separate process: domain events will not reach other subgraphs ' +
+        '(e.g. a responding agency is not added to the case). Run the embedded hub, or a shared bus when available.',
+    );
+  }
   const handle = await startSubgraph(definition, {
     target: databaseTarget(definition.name, {
       dataDir: config.HUB_DATA_DIR,
