@@ -1,19 +1,26 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { BadUserInputError } from './errors.js';
+import { HubError } from './errors.js';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/*
+ * Scalar errors carry BAD_USER_INPUT but no `field`: GraphQL wraps them in a message naming the
+ * variable's path, from which withInputField (server.ts) names the field.
+ */
 function parseInstant(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_INSTANT.test(value)) {
-    throw new BadUserInputError(
-      'DateTime',
-      `expected an ISO-8601 instant such as 2027-03-26T17:00:00.000Z, got ${JSON.stringify(value)}`,
+    throw new HubError(
+      'BAD_USER_INPUT',
+      `DateTime: expected an ISO-8601 instant such as 2027-03-26T17:00:00.000Z, got ${JSON.stringify(value)}`,
     );
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new BadUserInputError('DateTime', `${JSON.stringify(value)} is not a real instant`);
+    throw new HubError(
+      'BAD_USER_INPUT',
+      `DateTime: ${JSON.stringify(value)} is not a real instant`,
+    );
   }
   return date;
 }
@@ -44,9 +51,9 @@ export function isLocalDate(value: unknown): value is string {
 
 function parseLocalDate(value: unknown): string {
   if (!isLocalDate(value)) {
-    throw new BadUserInputError(
-      'LocalDate',
-      `expected an ISO-8601 calendar date such as 2027-03-26, got ${JSON.stringify(value)}`,
+    throw new HubError(
+      'BAD_USER_INPUT',
+      `LocalDate: expected an ISO-8601 calendar date such as 2027-03-26, got ${JSON.stringify(value)}`,
     );
   }
   return value;
@@ -66,5 +73,5 @@ export const LocalDateScalar = new GraphQLScalarType<string, string>({
   },
 });
 
-/** Marker class so type-graphql resolvers can say `@Field(() => LocalDate)`. */
+/** The name resolvers use: `@Field(() => LocalDate)`. */
 export { LocalDateScalar as LocalDate };

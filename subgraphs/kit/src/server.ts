@@ -43,14 +43,7 @@ export function withInputField(error: GraphQLFormattedError): GraphQLFormattedEr
   const nested = INVALID_VARIABLE.exec(error.message);
   const variable = BAD_VARIABLE.exec(error.message);
   const field = nested?.[2] ?? variable?.[1];
-  if (
-    !field ||
-    (error.extensions.field &&
-      error.extensions.field !== 'DateTime' &&
-      error.extensions.field !== 'LocalDate')
-  ) {
-    return error;
-  }
+  if (!field || error.extensions.field) return error;
   return { ...error, extensions: { ...error.extensions, field } };
 }
 

@@ -2,7 +2,6 @@ import {
   allocateReference,
   BadUserInputError,
   escapeLike,
-  isLocalDate,
   NotFoundError,
   pageSize,
   parseTimeCursor,
@@ -266,9 +265,6 @@ function checkChild(child: ChildSubjectInput): void {
         'is not a valid NHS number (10 digits with a correct check digit)',
       );
     }
-  }
-  if (child.dateOfBirth && !isLocalDate(child.dateOfBirth)) {
-    throw new BadUserInputError('input.child.dateOfBirth', 'must be a calendar date YYYY-MM-DD');
   }
 }
 

@@ -83,10 +83,5 @@ export function startOverdueScheduler(
       clearInterval(timer);
       await running;
     },
-    /** Runs a scan now and waits for it (tests, and the `hub` command). */
-    async runNow() {
-      run();
-      await running;
-    },
-  } as BackgroundTask & { runNow(): Promise<void> };
+  };
 }
