@@ -3,7 +3,7 @@ import { createContext, type CasesContext } from './context.js';
 import * as entities from './entities/index.js';
 import { subscribeCases } from './events.js';
 import { casesInternalRoutes } from './internal.js';
-import { casesMigrations } from './migrations/initial.migration.js';
+import { casesMigrations } from './migrations/index.js';
 import { buildCasesSchema } from './schema.js';
 
 export { buildCasesSchema } from './schema.js';

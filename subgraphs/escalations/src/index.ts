@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '@hub/kit';
 import { createContext, type EscalationsContext } from './context.js';
 import * as entities from './entities/index.js';
 import { subscribeEscalations } from './events.js';
-import { escalationsMigrations } from './migrations/initial.migration.js';
+import { escalationsMigrations } from './migrations/index.js';
 import { startOverdueScheduler } from './scheduler/overdue.scheduler.js';
 import { buildEscalationsSchema } from './schema.js';
 

@@ -74,3 +74,36 @@ export class WhistleblowingRouteError extends HubError {
     super('WHISTLEBLOWING_ROUTE', message);
   }
 }
+
+/**
+ * The unique key a database refused, when `error` or what it wraps (a GraphQLError's
+ * originalError, an Error's cause) is MikroORM's unique-constraint violation: PostgreSQL names
+ * the constraint, SQLite the table and columns. Never the values, which may be personal data.
+ */
+export function violatedUniqueKey(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as Error & { constraint?: string; originalError?: unknown };
+    if (candidate.name === 'UniqueConstraintViolationException') {
+      const sqlite = /UNIQUE constraint failed: ([\w., ]+)/.exec(candidate.message);
+      return candidate.constraint ?? sqlite?.[1]?.trim() ?? 'a unique key';
+    }
+    current = candidate.originalError ?? candidate.cause;
+  }
+  return null;
+}
+
+/**
+ * A unique-constraint violation that a request can still reach (two requests racing past the
+ * same check), as the contract's CONFLICT naming the key. The transaction rolled back, so
+ * nothing of the change was written.
+ */
+export function uniqueViolationConflict(key: string): HubError {
+  return new HubError(
+    'CONFLICT',
+    `This change clashes with a record written at the same moment (unique key ${key}); nothing was written: try again.`,
+    { constraint: key },
+  );
+}

@@ -10,7 +10,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ACTOR_HEADER, verifyActor, type Actor, type RequestMeta } from './actor.js';
 import { createHubContext, type HubContext } from './context.js';
 import type { HubDatabase } from './db.js';
-import { isClientErrorCode } from './errors.js';
+import { isClientErrorCode, uniqueViolationConflict, violatedUniqueKey } from './errors.js';
 import type { Logger } from './log.js';
 import type { OutboxRelay } from './outbox/outbox.js';
 
@@ -122,7 +122,13 @@ export async function startSubgraphServer<C extends HubContext>(
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const code = error.extensions?.code;
-            if (!isClientErrorCode(code) && !REQUEST_ERROR_CODES.has(String(code))) {
+            const constraint = violatedUniqueKey(error);
+            if (constraint) {
+              (contextValue?.log ?? log).warn(
+                { constraint, path: error.path },
+                'a unique key refused a change (answered CONFLICT)',
+              );
+            } else if (!isClientErrorCode(code) && !REQUEST_ERROR_CODES.has(String(code))) {
               (contextValue?.log ?? log).error(
                 { err: error.originalError ?? error, path: error.path },
                 'unexpected error',
@@ -143,10 +149,15 @@ export async function startSubgraphServer<C extends HubContext>(
       logErrors,
     ],
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted) =>
-      isClientVisible(formatted)
-        ? withInputField(formatted)
-        : { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    formatError: (formatted, error) => {
+      if (isClientVisible(formatted)) return withInputField(formatted);
+      const uniqueKey = violatedUniqueKey(error);
+      if (uniqueKey) {
+        const conflict = uniqueViolationConflict(uniqueKey);
+        return { ...formatted, message: conflict.message, extensions: conflict.extensions };
+      }
+      return { message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
   });
   await apollo.start();
 

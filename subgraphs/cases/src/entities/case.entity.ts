@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Unique, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { PlanType } from '@hub/schema';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 @Directive('@key(fields: "id")')
 @ObjectType()
 @Entity({ tableName: 'case_file' })
+@Unique({ properties: ['boardId', 'reference'] })
 export class Case {
   [OptionalProps]?: 'createdAt';
 
@@ -14,7 +15,7 @@ export class Case {
   id: string = randomUUID();
 
   @Field({ description: 'Board-unique human reference, e.g. CASE-2027-000123.' })
-  @Property({ unique: true })
+  @Property()
   reference!: string;
 
   @Property({ type: 'uuid' })

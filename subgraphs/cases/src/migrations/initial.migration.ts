@@ -82,7 +82,3 @@ export class CasesInitialMigration extends HubMigration {
     );
   }
 }
-
-export const casesMigrations = [
-  { name: 'Migration20261123000100_cases_initial', class: CasesInitialMigration },
-];

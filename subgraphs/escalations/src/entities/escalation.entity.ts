@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Unique, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { AgencyKind } from '@hub/schema';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DisagreementCategory, EscalationGround, EscalationStatus } from '../enums.js';
@@ -7,6 +7,7 @@ import { DisagreementCategory, EscalationGround, EscalationStatus } from '../enu
 @Directive('@key(fields: "id")')
 @ObjectType()
 @Entity({ tableName: 'escalation' })
+@Unique({ properties: ['boardId', 'reference'] })
 export class Escalation {
   [OptionalProps]?:
     | 'version'
@@ -21,7 +22,7 @@ export class Escalation {
   id: string = randomUUID();
 
   @Field({ description: 'Board-unique human reference, e.g. ESC-2027-000042.' })
-  @Property({ unique: true })
+  @Property()
   reference!: string;
 
   @Property({ type: 'uuid' })

@@ -105,7 +105,3 @@ export class EscalationsInitialMigration extends HubMigration {
     );
   }
 }
-
-export const escalationsMigrations = [
-  { name: 'Migration20261123000200_escalations_initial', class: EscalationsInitialMigration },
-];

@@ -1,0 +1,11 @@
+import { CasesInitialMigration } from './initial.migration.js';
+import { CaseReferencePerBoardMigration } from './reference-per-board.migration.js';
+
+/** Every migration of the cases subgraph, oldest first. Never edit one that has shipped: add one. */
+export const casesMigrations = [
+  { name: 'Migration20261123000100_cases_initial', class: CasesInitialMigration },
+  {
+    name: 'Migration20261124000100_case_reference_per_board',
+    class: CaseReferencePerBoardMigration,
+  },
+];

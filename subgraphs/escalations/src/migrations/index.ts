@@ -1,0 +1,11 @@
+import { EscalationsInitialMigration } from './initial.migration.js';
+import { EscalationReferencePerBoardMigration } from './reference-per-board.migration.js';
+
+/** Every migration of the escalations subgraph, oldest first. Never edit one that has shipped: add one. */
+export const escalationsMigrations = [
+  { name: 'Migration20261123000200_escalations_initial', class: EscalationsInitialMigration },
+  {
+    name: 'Migration20261124000200_escalation_reference_per_board',
+    class: EscalationReferencePerBoardMigration,
+  },
+];
