@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from './support/databases.js';
 import { codes, startTestHub, type TestHub } from './support/hub.js';
@@ -65,12 +66,73 @@ const CREATE_CASE = /* GraphQL */ `
   }
 `;
 
+const CREATE_CASE_CHILD = /* GraphQL */ `
+  mutation ($input: CreateCaseInput!) {
+    createCase(input: $input) {
+      id
+      child {
+        id
+        name
+        dateOfBirth
+        identifiers {
+          system
+          value
+        }
+      }
+    }
+  }
+`;
+
+/** A valid NHS number (modulus-11 check digit), the first from the 9 digits of `seed` on. */
+function nhsNumber(seed: number): string {
+  for (let n = seed; ; n += 1) {
+    const digits = String(n).padStart(9, '0');
+    const sum = [...digits].reduce((total, d, i) => total + Number(d) * (10 - i), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return `${digits}${check}`;
+  }
+}
+
 describe.each(databaseKinds)('cases through the gateway (%s)', (kind) => {
   let t: TestHub;
+  /** The hub's WARN and ERROR log lines. */
+  const logLines: Record<string, any>[] = [];
   beforeAll(async () => {
-    t = await startTestHub(kind);
+    const log = pino(
+      { level: 'warn' },
+      { write: (line: string) => void logLines.push(JSON.parse(line)) },
+    );
+    t = await startTestHub(kind, { log });
   });
   afterAll(() => t?.close());
+
+  /** Rows of a raw query on the cases subgraph's database. */
+  const sql = (query: string, params: unknown[] = []): Promise<Record<string, any>[]> =>
+    t.db('cases').orm.em.fork().getConnection().execute(query, params);
+  /** How many rows a createCase writes to, table by table. */
+  const written = async () => {
+    const tables = [
+      'child_subject',
+      'child_identifier',
+      'case_file',
+      'case_agency',
+      'outbox_event',
+    ];
+    const counts: Record<string, number> = {};
+    for (const table of tables)
+      counts[table] = Number((await sql(`select count(*) as n from ${table}`))[0].n);
+    return counts;
+  };
+  /** The refusals audited for a practitioner, each entry's entity ids. */
+  const refusalsOf = async (practitionerId: string): Promise<string[][]> =>
+    (
+      await sql(
+        `select entity_ids from audit_entry where action = 'case.create.child-refused' and actor_id = ? order by seq`,
+        [practitionerId],
+      )
+    ).map((row) =>
+      typeof row.entity_ids === 'string' ? JSON.parse(row.entity_ids) : row.entity_ids,
+    );
 
   const caseInput = (overrides: Record<string, unknown> = {}) => ({
     boardId: t.demo.boardId,
@@ -162,18 +224,227 @@ describe.each(databaseKinds)('cases through the gateway (%s)', (kind) => {
     expect(now.data?.case.child.name).toBe('Leo Fraser');
   });
 
-  it('links a new case to the child already known by the same NHS number, keeping the record as written', async () => {
-    const response = await t.gql(await t.tokenOf('housing'), CREATE_CASE, {
+  it('links a new case to the child known by the same NHS number when the name and date of birth agree, keeping the record as written', async () => {
+    const housing = await t.tokenOf('housing');
+    const ellie = (await t.gql(await t.tokenOf('police'), CASE, { id: t.demo.cases[0] })).data?.case
+      .child.id;
+    // The name agrees without regard to case, accents, punctuation or spacing.
+    for (const name of ['ELLIE MARSH', ' Éllie  Marsh. ', 'ellie-marsh']) {
+      const response = await t.gql(housing, CREATE_CASE_CHILD, {
+        input: caseInput({
+          child: {
+            name,
+            dateOfBirth: '2017-05-14',
+            identifiers: [{ system: 'nhs-number', value: '943 476 5919' }],
+          },
+          involvedAgencyIds: [t.demo.agencies.housing],
+        }),
+      });
+      expect(response.errors, name).toBeUndefined();
+      expect(response.data?.createCase.child).toMatchObject({
+        id: ellie,
+        name: 'Ellie Marsh',
+        dateOfBirth: '2017-05-14',
+      });
+    }
+  });
+
+  it('refuses with CONFLICT a new case whose identifier is recorded for a different child, revealing nothing and writing nothing', async () => {
+    const health = await t.tokenOf('health');
+    const school = await t.tokenOf('school');
+    const secret = await t.gql(health, CREATE_CASE_CHILD, {
       input: caseInput({
-        child: { name: 'E. Marsh', identifiers: [{ system: 'nhs-number', value: '943 476 5919' }] },
-        involvedAgencyIds: [t.demo.agencies.housing],
+        child: {
+          name: 'Secret Name',
+          dateOfBirth: '2019-03-02',
+          identifiers: [
+            { system: 'nhs-number', value: '9449306753' },
+            { system: 'police-person-id', value: 'PX-778812' },
+          ],
+        },
+        involvedAgencyIds: [],
       }),
     });
-    expect(response.errors).toBeUndefined();
-    const created = await t.gql(await t.tokenOf('housing'), CASE, {
-      id: response.data?.createCase.id,
+    expect(secret.errors).toBeUndefined();
+    const secretCase = secret.data?.createCase.id as string;
+    const secretChild = secret.data?.createCase.child.id as string;
+    const before = await written();
+    const attempts = [
+      { name: 'Guess', dateOfBirth: '2019-03-02' }, // the name differs
+      { name: 'Secret Name', dateOfBirth: '2019-03-03' }, // the date of birth differs
+      { name: 'Secret Name' }, // a date of birth is recorded and not given
+      { name: 'Guess' },
+    ];
+    for (const child of attempts) {
+      const response = await t.gql(school, CREATE_CASE_CHILD, {
+        input: caseInput({
+          child: {
+            ...child,
+            identifiers: [
+              { system: 'upn', value: 'S-GUESS-1' },
+              { system: 'nhs-number', value: '944 930 6753' },
+            ],
+          },
+          involvedAgencyIds: [],
+        }),
+      });
+      expect(codes(response), JSON.stringify(child)).toEqual(['CONFLICT']);
+      expect(response.errors?.[0].extensions?.field).toBe('input.child.identifiers.1.value');
+      expect(response.errors?.[0].message).toBe(
+        'input.child.identifiers.1.value: this nhs-number is recorded for a different child on this board: check the number',
+      );
+      expect(response.data?.createCase ?? null).toBeNull();
+      const body = JSON.stringify(response);
+      for (const recorded of ['Secret', '2019-03-02', 'PX-778812', secretCase, secretChild])
+        expect(body).not.toContain(recorded);
+    }
+    expect(await written()).toEqual(before);
+
+    // Nor does a search or a read by the refused practitioner reveal the child afterwards.
+    const search = await t.gql(school, CASES, { b: t.demo.boardId, search: 'secret' });
+    expect(search.data?.cases.totalCount).toBe(0);
+    expect(codes(await t.gql(school, CASE, { id: secretCase }))).toEqual(['NOT_FOUND']);
+
+    // Each refusal is audited with the identifier system, never its value.
+    const audited = await refusalsOf(t.demo.people.school.id);
+    expect(audited).toEqual(attempts.map(() => [secretChild, 'system:nhs-number']));
+    expect(JSON.stringify(audited)).not.toMatch(/9449306753|944 930 6753|S-GUESS-1/);
+  });
+
+  it('links on the name alone only when no date of birth is recorded, and keeps the record as written', async () => {
+    const police = await t.tokenOf('police');
+    const housing = await t.tokenOf('housing');
+    const recorded = await t.gql(police, CREATE_CASE_CHILD, {
+      input: caseInput({
+        child: { name: 'Robin Undated', identifiers: [{ system: 'upn', value: 'U-UNDATED-1' }] },
+      }),
     });
-    expect(created.data?.case.child.name).toBe('Ellie Marsh');
+    expect(recorded.errors).toBeUndefined();
+    const linked = await t.gql(housing, CREATE_CASE_CHILD, {
+      input: caseInput({
+        child: {
+          name: 'robin undated',
+          dateOfBirth: '2016-01-01',
+          identifiers: [{ system: 'upn', value: ' U-UNDATED-1 ' }],
+        },
+        involvedAgencyIds: [],
+      }),
+    });
+    expect(linked.errors).toBeUndefined();
+    expect(linked.data?.createCase.child).toMatchObject({
+      id: recorded.data?.createCase.child.id,
+      name: 'Robin Undated',
+      dateOfBirth: null,
+    });
+    const other = await t.gql(housing, CREATE_CASE_CHILD, {
+      input: caseInput({
+        child: { name: 'Robin Other', identifiers: [{ system: 'upn', value: 'U-UNDATED-1' }] },
+        involvedAgencyIds: [],
+      }),
+    });
+    expect(codes(other)).toEqual(['CONFLICT']);
+    expect(other.errors?.[0].message).toBe(
+      'input.child.identifiers.0.value: this upn is recorded for a different child on this board: check the number',
+    );
+  });
+
+  it('refuses identifiers of two different known children, revealing neither', async () => {
+    const housing = await t.tokenOf('housing');
+    const before = await written();
+    const response = await t.gql(housing, CREATE_CASE_CHILD, {
+      input: caseInput({
+        child: {
+          name: 'Ellie Marsh',
+          dateOfBirth: '2017-05-14',
+          identifiers: [
+            { system: 'nhs-number', value: '9434765919' }, // Ellie Marsh
+            { system: 'nhs-number', value: '4010232137' }, // Amara Osei
+          ],
+        },
+        involvedAgencyIds: [],
+      }),
+    });
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0].extensions?.field).toBe('input.child.identifiers');
+    expect(response.errors?.[0].message).toBe(
+      'input.child.identifiers: these identifiers belong to different children on this board',
+    );
+    expect(JSON.stringify(response)).not.toMatch(/Amara|Osei|2023-02-20/);
+    expect(await written()).toEqual(before);
+    expect((await refusalsOf(t.demo.people.housing.id)).at(-1)).toContain('system:nhs-number');
+  });
+
+  it('makes one child of simultaneous createCase calls for a new child with the same identifier', async () => {
+    const police = await t.tokenOf('police');
+    const health = await t.tokenOf('health');
+    const identifierRows = async (value: string) =>
+      (await sql('select child_id from child_identifier where value = ?', [value])).map(
+        (row) => row.child_id,
+      );
+    const create = (token: string, name: string, value: string) =>
+      t.gql(token, CREATE_CASE_CHILD, {
+        input: caseInput({
+          child: {
+            name,
+            dateOfBirth: '2020-06-01',
+            identifiers: [{ system: 'nhs-number', value }],
+          },
+          involvedAgencyIds: [],
+        }),
+      });
+    for (let round = 0; round < 5; round += 1) {
+      // The same child: both cases link to the one record, whichever wins.
+      const same = nhsNumber(700_000_000 + round * 10);
+      const both = await Promise.all([
+        create(police, 'Race Child', same),
+        create(health, 'race child', same),
+      ]);
+      expect(both.flatMap((r) => r.errors ?? [])).toEqual([]);
+      const [first, second] = both.map((r) => r.data?.createCase.child.id);
+      expect(second).toBe(first);
+      expect(await identifierRows(same)).toEqual([first]);
+
+      // Two different children: one is recorded, the other refused as for any known child.
+      const clash = nhsNumber(710_000_000 + round * 10);
+      const either = await Promise.all([
+        create(police, 'Race Child A', clash),
+        create(health, 'Race Child B', clash),
+      ]);
+      expect(either.map(codes).sort()).toEqual([[], ['CONFLICT']]);
+      const refused = either.find((r) => r.errors)!;
+      expect(refused.errors?.[0].extensions?.field).toBe('input.child.identifiers.0.value');
+      const winner = either.find((r) => !r.errors)!;
+      expect(await identifierRows(clash)).toEqual([winner.data?.createCase.child.id]);
+    }
+  });
+
+  it('logs one WARN line when a practitioner reaches 5 refusals in 24 hours', async () => {
+    const earlyHelp = await t.tokenOf('earlyHelp');
+    const warnings = () =>
+      logLines.filter(
+        (line) =>
+          line.level === 40 && line.practitionerId === t.demo.people.earlyHelp.id && line.refusals,
+      );
+    const refuse = async () => {
+      const response = await t.gql(earlyHelp, CREATE_CASE, {
+        input: caseInput({
+          child: {
+            name: 'Nobody',
+            identifiers: [{ system: 'nhs-number', value: '9434765919' }],
+          },
+          involvedAgencyIds: [],
+        }),
+      });
+      expect(codes(response)).toEqual(['CONFLICT']);
+    };
+    for (let i = 0; i < 4; i += 1) await refuse();
+    expect(warnings()).toEqual([]);
+    await refuse();
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatchObject({ refusals: 5, systems: ['nhs-number'] });
+    expect(JSON.stringify(warnings())).not.toContain('9434765919');
+    await refuse();
+    expect(warnings()).toHaveLength(1);
   });
 
   it('rejects bad input with the field named, and writes nothing', async () => {

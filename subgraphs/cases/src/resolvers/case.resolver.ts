@@ -7,8 +7,8 @@ import {
   parseTimeCursor,
   recordEvent,
   toPage,
+  violatedUniqueKey,
 } from '@hub/kit';
-import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCasework, isBoardManagerOf, seesCase, type CaseworkActor } from '../access.js';
@@ -17,13 +17,17 @@ import { Agency } from '../entities/agency.entity.js';
 import { Board } from '../entities/board.entity.js';
 import { CaseAgency } from '../entities/case-agency.entity.js';
 import { Case } from '../entities/case.entity.js';
-import { ChildIdentifier } from '../entities/child-identifier.entity.js';
 import { ChildSubject } from '../entities/child-subject.entity.js';
 import { SourceRecord } from '../entities/source-record.entity.js';
 import { ChildSubjectInput } from '../inputs/child-subject.input.js';
 import { CreateCaseInput } from '../inputs/create-case.input.js';
 import { CaseConnection } from '../types/case-connection.type.js';
 import { todayInLondon } from '../calendar.js';
+import {
+  auditChildMatchRefusal,
+  ChildMatchRefusedError,
+  findOrCreateChild,
+} from '../child-matching.js';
 
 /** Longest search term `cases(search:)` accepts. */
 const MAX_SEARCH_LENGTH = 100;
@@ -118,32 +122,46 @@ export class CaseResolver {
       }
     });
 
-    const created = await ctx.em.transactional(async (em) => {
-      const child = await findOrCreateChild(em, input.boardId, input.child);
-      const { reference } = await allocateReference(em, input.boardId, 'CASE');
-      const record = em.create(Case, {
-        reference,
-        boardId: input.boardId,
-        childId: child.id,
-        planType: input.planType,
-        leadAgencyId: input.leadAgencyId ?? null,
-        createdBy: actor.id,
+    const open = () =>
+      ctx.em.transactional(async (em) => {
+        const child = await findOrCreateChild(em, input.boardId, input.child);
+        const { reference } = await allocateReference(em, input.boardId, 'CASE');
+        const record = em.create(Case, {
+          reference,
+          boardId: input.boardId,
+          childId: child.id,
+          planType: input.planType,
+          leadAgencyId: input.leadAgencyId ?? null,
+          createdBy: actor.id,
+        });
+        // Foreign keys are plain columns (no ORM relations), so parents are flushed first.
+        await em.flush();
+        for (const agencyId of agencyIds) {
+          em.create(CaseAgency, { caseId: record.id, agencyId, addedBy: actor.id });
+        }
+        recordEvent(em, 'CaseCreated', record.id, {
+          caseId: record.id,
+          boardId: record.boardId,
+          planType: record.planType,
+          leadAgencyId: record.leadAgencyId,
+          agencyIds,
+        });
+        await ctx.audit({ action: 'case.create', entityType: 'Case', entityIds: [record.id] }, em);
+        return record;
       });
-      // Foreign keys are plain columns (no ORM relations), so parents are flushed first.
-      await em.flush();
-      for (const agencyId of agencyIds) {
-        em.create(CaseAgency, { caseId: record.id, agencyId, addedBy: actor.id });
-      }
-      recordEvent(em, 'CaseCreated', record.id, {
-        caseId: record.id,
-        boardId: record.boardId,
-        planType: record.planType,
-        leadAgencyId: record.leadAgencyId,
-        agencyIds,
+    let created: Case;
+    try {
+      created = await open().catch((error: unknown) => {
+        // Another request recorded one of these identifiers after this one looked, and the
+        // board-scoped unique key refused the second: look again, once, in a fresh transaction,
+        // which finds that child and links to it or refuses as for any known child.
+        if (!violatedUniqueKey(error)?.includes('child_identifier')) throw error;
+        return open();
       });
-      await ctx.audit({ action: 'case.create', entityType: 'Case', entityIds: [record.id] }, em);
-      return record;
-    });
+    } catch (error) {
+      if (error instanceof ChildMatchRefusedError) await auditChildMatchRefusal(ctx, error);
+      throw error;
+    }
     ctx.changed();
     return created;
   }
@@ -276,47 +294,4 @@ export function isNhsNumber(value: string): boolean {
   const check = 11 - (sum % 11);
   if (check === 10) return false;
   return (check === 11 ? 0 : check) === Number(digits[9]);
-}
-
-/**
- * A child already known on the board by any of the given identifiers is the same child: the new
- * case links to that record, and the existing name and date of birth are kept as written.
- */
-async function findOrCreateChild(
-  em: EntityManager,
-  boardId: string,
-  input: ChildSubjectInput,
-): Promise<ChildSubject> {
-  const identifiers = (input.identifiers ?? []).map((i) => ({
-    system: i.system,
-    value: i.system === 'nhs-number' ? i.value.replace(/\s/g, '') : i.value.trim(),
-  }));
-  if (identifiers.length > 0) {
-    const known = await em.find(ChildIdentifier, { boardId, $or: identifiers });
-    const childIds = [...new Set(known.map((row) => row.childId))];
-    if (childIds.length > 1) {
-      throw new BadUserInputError(
-        'input.child.identifiers',
-        'these identifiers belong to different children on this board',
-      );
-    }
-    if (childIds.length === 1) {
-      const child = await em.findOneOrFail(ChildSubject, { id: childIds[0] });
-      const missing = identifiers.filter(
-        (i) => !known.some((k) => k.system === i.system && k.value === i.value),
-      );
-      for (const identifier of missing)
-        em.create(ChildIdentifier, { childId: child.id, boardId, ...identifier });
-      return child;
-    }
-  }
-  const child = em.create(ChildSubject, {
-    boardId,
-    name: input.name.trim(),
-    dateOfBirth: input.dateOfBirth ?? null,
-  });
-  await em.flush();
-  for (const identifier of identifiers)
-    em.create(ChildIdentifier, { childId: child.id, boardId, ...identifier });
-  return child;
 }

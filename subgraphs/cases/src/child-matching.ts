@@ -1,0 +1,172 @@
+import { AuditEntry, HubError } from '@hub/kit';
+import type { EntityManager } from '@mikro-orm/core';
+import type { CasesContext } from './context.js';
+import { ChildIdentifier } from './entities/child-identifier.entity.js';
+import { ChildSubject } from './entities/child-subject.entity.js';
+import type { ChildSubjectInput } from './inputs/child-subject.input.js';
+
+/** The audit action of a createCase refused at matching its child. */
+export const CHILD_MATCH_REFUSED = 'case.create.child-refused';
+
+/**
+ * Refusals by one practitioner within `REFUSAL_WARN_WINDOW_MS` that log one WARN line (a board's
+ * cue to look at the audit log for someone trying identifiers).
+ */
+export const REFUSAL_WARN_THRESHOLD = 5;
+
+/** The period over which refusals are counted: 24 hours. */
+export const REFUSAL_WARN_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * createCase refused at matching its child. A client sees only the message and `field`, which
+ * say nothing recorded about any child; `childIds` and `systems` are for the audit log.
+ */
+export class ChildMatchRefusedError extends HubError {
+  constructor(
+    code: 'CONFLICT' | 'BAD_USER_INPUT',
+    field: string,
+    message: string,
+    readonly childIds: string[],
+    readonly systems: string[],
+  ) {
+    super(code, `${field}: ${message}`, { field });
+  }
+}
+
+/**
+ * A name as matching compares it: without regard to case, accents, punctuation or spacing, so
+ * "Éllie  Marsh-" and "ellie marsh" agree. Upper-casing first folds "ß" and "SS" together.
+ */
+export function comparableName(name: string): string {
+  return name
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * Whether a new case's child is the child recorded: the names agree, and a recorded date of birth
+ * is given and equal. With none recorded there is nothing the given one could contradict, so the
+ * identifier and the name decide (docs/decisions.md says why).
+ */
+export function isSameChild(
+  recorded: Pick<ChildSubject, 'name' | 'dateOfBirth'>,
+  given: Pick<ChildSubjectInput, 'name' | 'dateOfBirth'>,
+): boolean {
+  const name = comparableName(recorded.name);
+  if (name === '' || name !== comparableName(given.name)) return false;
+  return recorded.dateOfBirth === null || recorded.dateOfBirth === (given.dateOfBirth ?? null);
+}
+
+/**
+ * The child of a new case. A child already known on the board by one of the given identifiers is
+ * linked only when it is the same child (`isSameChild`); its record is kept as written and gains
+ * the identifiers it lacked. Otherwise the case is refused without a word about that child. Writes
+ * identifiers before returning, so that a clash with a request recording the same identifier at the
+ * same moment fails here, on the board-scoped unique key.
+ */
+export async function findOrCreateChild(
+  em: EntityManager,
+  boardId: string,
+  input: ChildSubjectInput,
+): Promise<ChildSubject> {
+  const identifiers = (input.identifiers ?? [])
+    .map((identifier, index) => ({
+      index,
+      system: identifier.system,
+      value:
+        identifier.system === 'nhs-number'
+          ? identifier.value.replace(/\s/g, '')
+          : identifier.value.trim(),
+    }))
+    // One insertion order for every request, so two of them never wait on each other's rows.
+    .sort((a, b) => compare(a.system, b.system) || compare(a.value, b.value));
+  const known =
+    identifiers.length > 0
+      ? await em.find(ChildIdentifier, {
+          boardId,
+          $or: identifiers.map(({ system, value }) => ({ system, value })),
+        })
+      : [];
+  const childIds = [...new Set(known.map((row) => row.childId))].sort();
+  const systems = [...new Set(known.map((row) => row.system))].sort();
+  if (childIds.length > 1) {
+    throw new ChildMatchRefusedError(
+      'BAD_USER_INPUT',
+      'input.child.identifiers',
+      'these identifiers belong to different children on this board',
+      childIds,
+      systems,
+    );
+  }
+  const isKnown = (i: { system: string; value: string }) =>
+    known.some((row) => row.system === i.system && row.value === i.value);
+
+  let child: ChildSubject;
+  if (childIds.length === 1) {
+    child = await em.findOneOrFail(ChildSubject, { id: childIds[0], boardId });
+    if (!isSameChild(child, input)) {
+      const first = identifiers.filter(isKnown).sort((a, b) => a.index - b.index)[0];
+      throw new ChildMatchRefusedError(
+        'CONFLICT',
+        `input.child.identifiers.${first.index}.value`,
+        `this ${first.system} is recorded for a different child on this board: check the number`,
+        childIds,
+        systems,
+      );
+    }
+  } else {
+    child = em.create(ChildSubject, {
+      boardId,
+      name: input.name.trim(),
+      dateOfBirth: input.dateOfBirth ?? null,
+    });
+    // Foreign keys are plain columns (no ORM relations), so the child is flushed first.
+    await em.flush();
+  }
+  for (const { system, value } of identifiers.filter((i) => !isKnown(i))) {
+    em.create(ChildIdentifier, { childId: child.id, boardId, system, value });
+  }
+  await em.flush();
+  return child;
+}
+
+/**
+ * Writes a refusal to the audit log (in a transaction of its own: the case's rolled back), naming
+ * the identifier systems, never their values. The refusal that brings one practitioner's count
+ * within the window to the threshold logs one WARN line.
+ */
+export async function auditChildMatchRefusal(
+  ctx: CasesContext,
+  refusal: ChildMatchRefusedError,
+): Promise<void> {
+  await ctx.audit({
+    action: CHILD_MATCH_REFUSED,
+    entityType: 'ChildSubject',
+    entityIds: [...refusal.childIds, ...refusal.systems.map((system) => `system:${system}`)],
+  });
+  // Audit entries are stamped with the system clock, so the window is counted on it too.
+  const since = new Date(Date.now() - REFUSAL_WARN_WINDOW_MS);
+  const refusals = await ctx.em
+    .fork()
+    .count(AuditEntry, { action: CHILD_MATCH_REFUSED, actorId: ctx.actor.id, at: { $gte: since } });
+  if (refusals === REFUSAL_WARN_THRESHOLD) {
+    ctx.log.warn(
+      {
+        practitionerId: ctx.actor.id,
+        agencyId: ctx.actor.agencyId,
+        boardId: ctx.actor.boardId,
+        refusals,
+        windowHours: REFUSAL_WARN_WINDOW_MS / 3_600_000,
+        systems: refusal.systems,
+      },
+      `createCase refused ${refusals} times in 24 hours for identifiers recorded for another child: see the audit log (${CHILD_MATCH_REFUSED})`,
+    );
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
