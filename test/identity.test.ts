@@ -164,6 +164,30 @@ describe.each(databaseKinds)('identity and access through the gateway (%s)', (ki
     }
   });
 
+  it("audits the proxy's address and ignores X-Forwarded-For when no proxy is trusted", async () => {
+    const correlationId = 'test-untrusted-proxy-1';
+    const created = await t.gql(
+      t.adminToken,
+      /* GraphQL */ `
+        mutation {
+          createBoard(input: { name: "Proxy Test Board", region: "GB-ENG" }) {
+            id
+          }
+        }
+      `,
+      {},
+      { correlationId, headers: { 'x-forwarded-for': '203.0.113.7' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const audited: { ip: string | null }[] = await t
+      .db('cases')
+      .orm.em.fork()
+      .getConnection()
+      .execute('select ip from audit_entry where correlation_id = ?', [correlationId]);
+    expect(audited).toHaveLength(1);
+    expect(['127.0.0.1', '::ffff:127.0.0.1']).toContain(audited[0]!.ip);
+  });
+
   it('echoes a correlation id and answers health checks', async () => {
     const response = await fetch(t.url, {
       method: 'POST',

@@ -79,20 +79,23 @@ function readKeyFile(file: string): KeyFile {
   return parsed as KeyFile;
 }
 
+/** Where the embedded default keeps its token signing key. */
+export function embeddedKeyFile(dataDir: string): string {
+  return join(dataDir, KEY_FILE);
+}
+
 /**
- * The embedded default's token signing key: `<dataDir>/jwt-key.json`, created on first use and
- * readable by its owner only. Production uses an OIDC issuer instead and never calls this.
+ * The embedded default's token signing key, `<dataDir>/jwt-key.json`, or null when there is none.
+ * Never creates one: only the hub itself (`npm start`) does.
  */
-export async function loadOrCreateEmbeddedKey(dataDir: string): Promise<EmbeddedKey> {
-  const file = join(dataDir, KEY_FILE);
+export async function loadEmbeddedKey(dataDir: string): Promise<EmbeddedKey | null> {
+  const file = embeddedKeyFile(dataDir);
   let content: KeyFile;
   try {
     content = readKeyFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dataDir, { recursive: true });
-    publish(file, await createKeyFile());
-    content = readKeyFile(file);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
   const [privateKey, publicKey] = await Promise.all([
     importJWK(content.privateJwk, EMBEDDED_ALGORITHM),
@@ -102,6 +105,18 @@ export async function loadOrCreateEmbeddedKey(dataDir: string): Promise<Embedded
     throw new Error(`${file} does not hold an ${EMBEDDED_ALGORITHM} key pair.`);
   }
   return { kid: content.kid, privateKey, publicKey, publicJwk: content.publicJwk };
+}
+
+/**
+ * The embedded default's token signing key, created on first use and readable by its owner
+ * only. Production uses an OIDC issuer instead and never calls this.
+ */
+export async function loadOrCreateEmbeddedKey(dataDir: string): Promise<EmbeddedKey> {
+  const existing = await loadEmbeddedKey(dataDir);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true });
+  publish(embeddedKeyFile(dataDir), await createKeyFile());
+  return (await loadEmbeddedKey(dataDir))!;
 }
 
 function isCryptoKey(key: CryptoKey | Uint8Array): key is CryptoKey {

@@ -12,6 +12,7 @@ describe('createActorLoader', () => {
   const answers = new Map<string, { status: number; body: unknown }>();
   let server: Server;
   let load: ActorLoader;
+  let loadBySubject: ActorLoader;
 
   beforeAll(async () => {
     // The cases subgraph's /internal/actor/:id, as far as the gateway relies on it.
@@ -28,6 +29,11 @@ describe('createActorLoader', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     load = createActorLoader({ casesUrl: `http://127.0.0.1:${port}/graphql`, actorKey });
+    loadBySubject = createActorLoader({
+      casesUrl: `http://127.0.0.1:${port}/graphql`,
+      actorKey,
+      by: 'externalSubject',
+    });
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -81,5 +87,54 @@ describe('createActorLoader', () => {
     await expect(load({ subject: 'p-3', admin: false }, meta)).rejects.toThrow(/500/);
     answers.set('/internal/actor/p-4', { status: 200, body: { id: 'p-4', roles: 'ALL' } });
     await expect(load({ subject: 'p-4', admin: false }, meta)).rejects.toThrow();
+  });
+
+  describe('by external subject (OIDC)', () => {
+    it('looks the subject up, never as an id, calling as the gateway service', async () => {
+      answers.set('/internal/actor-by-subject?subject=auth0%7Calice', {
+        status: 200,
+        body: entry('p-5', true),
+      });
+      await expect(loadBySubject({ subject: 'auth0|alice', admin: false }, meta)).resolves.toEqual(
+        expect.objectContaining({ kind: 'practitioner', id: 'p-5' }),
+      );
+      expect(requests.at(-1)?.caller).toMatchObject({ kind: 'service', id: 'gateway' });
+
+      answers.set('/internal/actor/p-1', { status: 200, body: entry('p-1', true) });
+      await expect(loadBySubject({ subject: 'p-1', admin: false }, meta)).resolves.toBeNull();
+      expect(requests.at(-1)?.path).toBe('/internal/actor-by-subject?subject=p-1');
+    });
+
+    it('carries any subject faithfully, and does not ask about one too long to be stored', async () => {
+      const before = requests.length;
+      for (const subject of ['..', 'a/../../x', 'ü &=?#']) {
+        await loadBySubject({ subject, admin: false }, meta);
+      }
+      await expect(
+        loadBySubject({ subject: 'x'.repeat(256), admin: false }, meta),
+      ).resolves.toBeNull();
+      expect(requests.slice(before).map((request) => request.path)).toEqual([
+        '/internal/actor-by-subject?subject=..',
+        '/internal/actor-by-subject?subject=a%2F..%2F..%2Fx',
+        '/internal/actor-by-subject?subject=%C3%BC+%26%3D%3F%23',
+      ]);
+    });
+
+    it('answers null for a deactivated practitioner', async () => {
+      answers.set('/internal/actor-by-subject?subject=bob', {
+        status: 200,
+        body: entry('p-6', false),
+      });
+      await expect(loadBySubject({ subject: 'bob', admin: false }, meta)).resolves.toBeNull();
+    });
+
+    it('makes an administrator subject the ADMIN actor named by its subject', async () => {
+      const before = requests.length;
+      await expect(loadBySubject({ subject: 'auth0|root', admin: true }, meta)).resolves.toEqual({
+        ...ADMIN_ACTOR,
+        id: 'auth0|root',
+      });
+      expect(requests.length).toBe(before);
+    });
   });
 });

@@ -20,7 +20,10 @@ export const GATEWAY_SERVICE_ACTOR: Actor = {
   boardId: null,
 };
 
-/** The embedded default's bootstrap administrator: not in the directory, so built here. */
+/**
+ * The bootstrap administrator: not in the directory, so built here. Under OIDC its id is the
+ * subject listed in HUB_ADMIN_SUBJECTS instead of `admin`.
+ */
 export const ADMIN_ACTOR: Actor = {
   kind: 'admin',
   id: 'admin',
@@ -30,7 +33,13 @@ export const ADMIN_ACTOR: Actor = {
   boardId: null,
 };
 
-/** The cases subgraph's answer to `GET /internal/actor/:id`. */
+/**
+ * The directory's longest external subject (practitioner.external_subject); a longer `sub`
+ * names nobody, so it is not sent.
+ */
+const MAX_EXTERNAL_SUBJECT_LENGTH = 255;
+
+/** The cases subgraph's answer to `GET /internal/actor/:id` and `/internal/actor-by-subject`. */
 const directoryEntrySchema = z.object({
   id: z.string().min(1),
   agencyId: z.string().nullable(),
@@ -44,12 +53,32 @@ const directoryEntrySchema = z.object({
 export type ActorLoader = (identity: TokenIdentity, meta: RequestMeta) => Promise<Actor | null>;
 
 export interface ActorLoaderOptions {
-  /** The cases subgraph's GraphQL URL; its `/internal/actor/:id` sits beside `/graphql`. */
+  /** The cases subgraph's GraphQL URL; its `/internal/*` routes sit beside `/graphql`. */
   casesUrl: string;
   /** Key that signs the actor header (the hub's internal secret). */
   actorKey: Uint8Array;
+  /**
+   * What a token's subject names: the practitioner's id (the embedded key's tokens) or their
+   * external subject as an administrator stored it (an OIDC issuer's). @default 'practitionerId'
+   */
+  by?: 'practitionerId' | 'externalSubject';
   /** @default 5000 */
   timeoutMs?: number;
+}
+
+/**
+ * The directory path that looks the subject up, or null when it can name nobody. An external
+ * subject is any string the issuer chose (a `/`, a `..`), so it travels as a query parameter,
+ * which carries every string faithfully; a path segment would not.
+ */
+function lookupPath(by: ActorLoaderOptions['by'], subject: string): string | null {
+  if (by === 'externalSubject') {
+    if (subject.length > MAX_EXTERNAL_SUBJECT_LENGTH) return null;
+    return `/internal/actor-by-subject?${new URLSearchParams({ subject }).toString()}`;
+  }
+  // encodeURIComponent leaves dots alone, and a `..` segment would leave /internal/actor/.
+  if (/^\.{1,2}$/.test(subject)) return null;
+  return `/internal/actor/${encodeURIComponent(subject)}`;
 }
 
 /**
@@ -61,10 +90,11 @@ export function createActorLoader(options: ActorLoaderOptions): ActorLoader {
   const base = subgraphBaseUrl(options.casesUrl);
   const timeoutMs = options.timeoutMs ?? 5000;
   return async (identity, meta) => {
-    if (identity.admin) return ADMIN_ACTOR;
-    // encodeURIComponent leaves dots alone, and a `..` segment would leave /internal/actor/.
-    if (/^\.{1,2}$/.test(identity.subject)) return null;
-    const response = await fetch(`${base}/internal/actor/${encodeURIComponent(identity.subject)}`, {
+    // The subject is the actor id, so the audit log names which administrator acted.
+    if (identity.admin) return { ...ADMIN_ACTOR, id: identity.subject };
+    const path = lookupPath(options.by, identity.subject);
+    if (!path) return null;
+    const response = await fetch(`${base}${path}`, {
       headers: {
         [ACTOR_HEADER]: await signActor(options.actorKey, GATEWAY_SERVICE_ACTOR, meta),
         [CORRELATION_HEADER]: meta.correlationId,

@@ -181,6 +181,28 @@ describe('OIDC verifier', () => {
     });
   });
 
+  it('makes a subject listed in HUB_ADMIN_SUBJECTS the bootstrap administrator, no other', async () => {
+    const { port } = server.address() as AddressInfo;
+    const withAdmins = createOidcVerifier({
+      issuer,
+      audience,
+      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+      adminSubjects: ['3f0c9b52-8d3e-4a4e-9d7b-1c2a3b4c5d6e'],
+    });
+    await expect(withAdmins.verify(await sign({}))).resolves.toEqual({
+      subject: '3f0c9b52-8d3e-4a4e-9d7b-1c2a3b4c5d6e',
+      admin: true,
+    });
+    const other = await new SignJWT({ hub_admin: true })
+      .setProtectedHeader({ alg: 'RS256', kid: 'issuer-key' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject('3F0C9B52-8D3E-4A4E-9D7B-1C2A3B4C5D6E')
+      .setExpirationTime('10m')
+      .sign(issuerKey);
+    await expect(withAdmins.verify(other)).resolves.toMatchObject({ admin: false });
+  });
+
   it('refuses a token signed by a key the issuer does not publish', async () => {
     expect(await refusal(verifier, await sign({}, strangerKey))).toBe('invalid');
     expect(await refusal(verifier, await sign({}, strangerKey, 'unknown-kid'))).toBe('invalid');

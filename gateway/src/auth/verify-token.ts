@@ -20,9 +20,15 @@ import {
 
 /** Who the bearer token says the caller is. */
 export interface TokenIdentity {
-  /** The token's `sub`: a practitioner id, or `admin` for the bootstrap administrator. */
+  /**
+   * The token's `sub`: with the embedded key a practitioner id (or `admin`); with an OIDC issuer
+   * the issuer's own subject, which the directory maps to a practitioner.
+   */
   subject: string;
-  /** True only for the embedded key's bootstrap administrator token. */
+  /**
+   * The bootstrap administrator: the embedded key's admin token, or an OIDC subject listed in
+   * HUB_ADMIN_SUBJECTS.
+   */
   admin: boolean;
 }
 
@@ -136,9 +142,11 @@ export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): Tok
 /**
  * Verifies tokens from an external OIDC issuer against its JWKS (fetched and cached by jose,
  * refetched when a token names an unknown key). `hub_admin` means nothing here: an administrator
- * is a practitioner with role ADMIN in the directory, so the issuer cannot mint one.
+ * is a practitioner with role ADMIN in the directory, or a subject the operator listed in
+ * HUB_ADMIN_SUBJECTS, so no claim the issuer adds can make one.
  */
 export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
+  const adminSubjects = new Set(settings.adminSubjects ?? []);
   const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000 });
   const options: JWTVerifyOptions = {
     issuer: settings.issuer,
@@ -151,14 +159,17 @@ export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
     mode: 'oidc',
     async verify(token) {
       const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, jwks, options));
-      return { subject: payload.sub, admin: false };
+      return { subject: payload.sub, admin: adminSubjects.has(payload.sub) };
     },
   };
 }
 
 /** The settings createTokenVerifier reads (a GatewayConfig has them all). */
 export type TokenVerifierSettings = Partial<
-  Pick<GatewayConfig, 'HUB_DATA_DIR' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL'>
+  Pick<
+    GatewayConfig,
+    'HUB_DATA_DIR' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'HUB_ADMIN_SUBJECTS'
+  >
 >;
 
 /**

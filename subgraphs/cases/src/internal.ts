@@ -1,11 +1,13 @@
 import type { HubDatabase } from '@hub/kit';
 import { isUuid } from '@hub/kit';
-import type { Router } from 'express';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Response, Router } from 'express';
 import { Agency } from './entities/agency.entity.js';
 import { Board } from './entities/board.entity.js';
 import { CaseAgency } from './entities/case-agency.entity.js';
 import { Case } from './entities/case.entity.js';
 import { Practitioner } from './entities/practitioner.entity.js';
+import { EXTERNAL_SUBJECT_MAX_LENGTH } from './external-subject.js';
 
 /** Most ids of one kind a facts request may ask for. */
 const MAX_FACT_IDS = 500;
@@ -15,10 +17,33 @@ function ids(value: unknown): string[] {
   return [...new Set(value.filter(isUuid))].slice(0, MAX_FACT_IDS);
 }
 
+/** Answers an actor lookup: the practitioner's directory entry, or 404 when there is none. */
+async function answerActor(
+  res: Response,
+  em: EntityManager,
+  practitioner: Practitioner | null,
+): Promise<void> {
+  const agency = practitioner ? await em.findOne(Agency, { id: practitioner.agencyId }) : null;
+  if (!practitioner || !agency) {
+    res.status(404).json({ error: 'no such practitioner' });
+    return;
+  }
+  res.json({
+    id: practitioner.id,
+    agencyId: practitioner.agencyId,
+    agencyKind: agency.kind,
+    boardId: practitioner.boardId,
+    roles: practitioner.roles,
+    active: practitioner.active,
+  });
+}
+
 /**
- * Internal routes for other hub services. `GET /internal/actor/:id` is how the gateway loads
- * the actor on every request: roles and agency come from the directory, so a deactivation or a
- * role change applies to the very next request.
+ * Internal routes for other hub services. `GET /internal/actor/:id` (embedded key: the token's
+ * subject is the practitioner id) and `GET /internal/actor-by-subject?subject=` (OIDC: the
+ * issuer's subject as an administrator stored it) are how the gateway loads the actor on every
+ * request: roles and agency come from the directory, so a deactivation or a role change applies
+ * to the very next request.
  */
 export function casesInternalRoutes(router: Router, db: HubDatabase): void {
   /**
@@ -63,19 +88,21 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
   router.get('/actor/:id', async (req, res) => {
     const id = req.params.id;
     const em = db.orm.em.fork();
-    const practitioner = isUuid(id) ? await em.findOne(Practitioner, { id }) : null;
-    const agency = practitioner ? await em.findOne(Agency, { id: practitioner.agencyId }) : null;
-    if (!practitioner || !agency) {
-      res.status(404).json({ error: 'no such practitioner' });
-      return;
-    }
-    res.json({
-      id: practitioner.id,
-      agencyId: practitioner.agencyId,
-      agencyKind: agency.kind,
-      boardId: practitioner.boardId,
-      roles: practitioner.roles,
-      active: practitioner.active,
-    });
+    await answerActor(res, em, isUuid(id) ? await em.findOne(Practitioner, { id }) : null);
+  });
+
+  // A query parameter, not a path segment: a subject is any string its issuer chose (`a/b`, `..`).
+  router.get('/actor-by-subject', async (req, res) => {
+    const subject = req.query.subject;
+    const em = db.orm.em.fork();
+    const wellFormed =
+      typeof subject === 'string' &&
+      subject.length > 0 &&
+      subject.length <= EXTERNAL_SUBJECT_MAX_LENGTH;
+    await answerActor(
+      res,
+      em,
+      wellFormed ? await em.findOne(Practitioner, { externalSubject: subject }) : null,
+    );
   });
 }

@@ -7,9 +7,9 @@ import type { AgencyKind, Role } from '@hub/schema';
  * Subgraphs authorize from this alone; they never see the client's token.
  */
 export interface Actor {
-  /** `practitioner`: a directory entry; `admin`: the embedded bootstrap administrator; `service`: a hub component. */
+  /** `practitioner`: a directory entry; `admin`: the bootstrap administrator; `service`: a hub component. */
   kind: 'practitioner' | 'admin' | 'service';
-  /** Practitioner id, `admin`, or the service's name. */
+  /** Practitioner id; `admin` (embedded key) or the OIDC subject (HUB_ADMIN_SUBJECTS); or the service's name. */
   id: string;
   roles: Role[];
   agencyId: string | null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Role } from '@hub/schema';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { EXTERNAL_SUBJECT_MAX_LENGTH } from '../external-subject.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType()
@@ -34,6 +35,13 @@ export class Practitioner {
 
   @Property({ type: 'uuid', nullable: true })
   lineManagerId: string | null = null;
+
+  /**
+   * The subject (`sub`) an external OIDC issuer puts in this practitioner's tokens; null until an
+   * administrator sets it. Only administrators see it (PractitionerResolver.externalSubject).
+   */
+  @Property({ type: 'string', length: EXTERNAL_SUBJECT_MAX_LENGTH, nullable: true, unique: true })
+  externalSubject: string | null = null;
 
   @Field()
   @Property()

@@ -9,6 +9,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { IsExternalSubject } from '../external-subject.js';
 
 @InputType()
 export class CreatePractitionerInput {
@@ -34,4 +35,12 @@ export class CreatePractitionerInput {
   @IsOptional()
   @IsUUID('all', { message: 'must be an id (UUID)' })
   lineManagerId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The subject (`sub`) of this practitioner's tokens from the hub's OIDC issuer, if it uses one.",
+  })
+  @IsExternalSubject()
+  externalSubject?: string | null;
 }

@@ -1,4 +1,5 @@
 import { CasesInitialMigration } from './initial.migration.js';
+import { PractitionerExternalSubjectMigration } from './practitioner-external-subject.migration.js';
 import { CaseReferencePerBoardMigration } from './reference-per-board.migration.js';
 
 /** Every migration of the cases subgraph, oldest first. Never edit one that has shipped: add one. */
@@ -7,5 +8,9 @@ export const casesMigrations = [
   {
     name: 'Migration20261124000100_case_reference_per_board',
     class: CaseReferencePerBoardMigration,
+  },
+  {
+    name: 'Migration20261124000300_practitioner_external_subject',
+    class: PractitionerExternalSubjectMigration,
   },
 ];

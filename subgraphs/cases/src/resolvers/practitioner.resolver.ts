@@ -1,10 +1,30 @@
 import { BadUserInputError, HubError, isUuid, NotFoundError, recordEvent } from '@hub/kit';
+import type { EntityManager } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertAdmin, assertSeesBoard } from '../access.js';
+import { assertAdmin, assertSeesBoard, isAdmin } from '../access.js';
 import type { CasesContext } from '../context.js';
 import { Agency } from '../entities/agency.entity.js';
 import { Practitioner } from '../entities/practitioner.entity.js';
+import { externalSubjectProblem } from '../external-subject.js';
 import { CreatePractitionerInput } from '../inputs/create-practitioner.input.js';
+
+/**
+ * Refuses an external subject a practitioner already signs in with. The unique key backs this up
+ * when two requests race past it.
+ */
+async function assertExternalSubjectFree(
+  em: EntityManager,
+  externalSubject: string,
+  field: string,
+): Promise<void> {
+  if (await em.count(Practitioner, { externalSubject })) {
+    throw new HubError(
+      'CONFLICT',
+      `${field}: another practitioner already signs in with this external subject.`,
+      { field },
+    );
+  }
+}
 
 @Resolver(() => Practitioner)
 export class PractitionerResolver {
@@ -68,6 +88,9 @@ export class PractitionerResolver {
       if (await em.count(Practitioner, { email })) {
         throw new BadUserInputError('input.email', 'is already used by another practitioner');
       }
+      if (input.externalSubject) {
+        await assertExternalSubjectFree(em, input.externalSubject, 'input.externalSubject');
+      }
       const practitioner = em.create(Practitioner, {
         agencyId: agency.id,
         boardId: agency.boardId,
@@ -75,6 +98,7 @@ export class PractitionerResolver {
         email,
         roles: [...new Set(input.roles)],
         lineManagerId: input.lineManagerId ?? null,
+        externalSubject: input.externalSubject ?? null,
       });
       recordEvent(em, 'PractitionerCreated', practitioner.id, {
         practitionerId: practitioner.id,
@@ -129,6 +153,54 @@ export class PractitionerResolver {
     });
     ctx.changed();
     return practitioner;
+  }
+
+  @Mutation(() => Practitioner, {
+    description:
+      "Sets (or, with null, clears) the subject of the practitioner's tokens from the hub's OIDC issuer. Takes effect on the next request.",
+  })
+  async setPractitionerExternalSubject(
+    @Arg('id', () => ID) id: string,
+    @Arg('externalSubject', () => String, { nullable: true }) externalSubject: string | null,
+    @Ctx() ctx: CasesContext,
+  ): Promise<Practitioner> {
+    assertAdmin(ctx.actor);
+    // A scalar argument, so class-validator (input objects only) does not see it.
+    const problem = externalSubject === null ? null : externalSubjectProblem(externalSubject);
+    if (problem) throw new BadUserInputError('externalSubject', problem);
+    const practitioner = await ctx.em.transactional(async (em) => {
+      const practitioner = isUuid(id) ? await em.findOne(Practitioner, { id }) : null;
+      if (!practitioner) throw new NotFoundError('practitioner', id, 'id');
+      // Unchanged is no change (nothing to audit), and no conflict with itself.
+      if (practitioner.externalSubject === externalSubject) return practitioner;
+      if (externalSubject !== null) {
+        await assertExternalSubjectFree(em, externalSubject, 'externalSubject');
+      }
+      practitioner.externalSubject = externalSubject;
+      await ctx.audit(
+        {
+          action:
+            externalSubject === null
+              ? 'practitioner.clear-external-subject'
+              : 'practitioner.set-external-subject',
+          entityType: 'Practitioner',
+          entityIds: [practitioner.id],
+        },
+        em,
+      );
+      return practitioner;
+    });
+    ctx.changed();
+    return practitioner;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The subject of the practitioner's tokens from the hub's OIDC issuer. Null unless the caller is an administrator (ADMIN).",
+  })
+  externalSubject(@Root() practitioner: Practitioner, @Ctx() ctx: CasesContext): string | null {
+    return isAdmin(ctx.actor) ? practitioner.externalSubject : null;
   }
 
   @FieldResolver(() => Agency)
