@@ -15,8 +15,10 @@ export interface HubEvent {
 export type EventHandler = (event: HubEvent) => Promise<void>;
 
 /**
- * Where the outbox relay publishes and consumers subscribe. Delivery is at least once: a
- * handler that throws makes the publish fail, the event stays in the outbox and comes again.
+ * Where the outbox relay publishes and consumers subscribe. Delivery is at least once, so
+ * handlers apply events with `consumeOnce`. A handler that throws gets the event again: on the
+ * in-process bus its publish fails and the event stays in the outbox; on JetStream the event is
+ * redelivered, and parked after a bounded number of tries.
  */
 export interface EventBus {
   publish(event: HubEvent): Promise<void>;

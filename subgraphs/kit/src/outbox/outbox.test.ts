@@ -9,7 +9,7 @@ import { consumeOnce, OutboxRelay, recordEvent } from './outbox.js';
 
 describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: (db?: HubDatabase) => Promise<void>;
+  let dispose: () => Promise<void>;
   const log = createLogger('test', 'silent');
 
   beforeAll(async () => {
@@ -23,8 +23,8 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     });
   });
   afterAll(async () => {
-    await dispose(db);
     await db.close();
+    await dispose();
   });
 
   it('writes events only with their transaction, keeps them while the bus is down, then publishes in order', async () => {

@@ -66,13 +66,23 @@ export class OutboxRelay {
     return this.running;
   }
 
+  /**
+   * Stops the timer and publishes what is pending. Fails when that cannot be done (the bus or the
+   * database unreachable): the events stay in the outbox for the next start, and the caller says so.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
-    await this.drain().catch((error: unknown) =>
-      this.log.warn({ err: error }, 'outbox not fully drained at stop'),
-    );
+    try {
+      await this.drain();
+    } catch (error) {
+      throw new Error(
+        `the outbox was not flushed (${error instanceof Error ? error.message : String(error)}); ` +
+          'its events stay in it and are published after the next start',
+        { cause: error },
+      );
+    }
   }
 
   private async publishPending(): Promise<number> {
