@@ -1,6 +1,7 @@
-import { startGateway, type TokenVerifier } from '@hub/gateway';
+import { startGateway, type TokenVerifier, type TrustProxy } from '@hub/gateway';
 import {
   baseUrlOf,
+  closeInTurn,
   createBus,
   secretKey,
   startSubgraph,
@@ -25,10 +26,16 @@ export interface HubOptions {
   maxCost: number;
   /** `memory` in the embedded default. */
   bus?: string;
+  /** Names the hub's NATS subjects and streams (HUB_BUS_PREFIX). @default 'hub' */
+  busPrefix?: string;
   relayIntervalMs?: number;
   overdueIntervalMs?: number;
   /** The hub's clock (tests move it). */
   clock?: () => Date;
+  /** How long each server gives requests in flight to finish on close. */
+  drainMs?: number;
+  /** Proxies whose X-Forwarded-For the gateway believes (HUB_TRUST_PROXY). @default false */
+  trustProxy?: TrustProxy;
 }
 
 export interface RunningHub {
@@ -43,7 +50,7 @@ export interface RunningHub {
 /** Starts the four subgraphs and the gateway in this process: the embedded default, and the tests' hub. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const actorKey = secretKey(options.internalSecret);
-  const bus = createBus(options.bus ?? 'memory');
+  const bus = await createBus(options.bus ?? 'memory', options.log, options.busPrefix);
   const started: SubgraphHandle[] = [];
   try {
     for (const definition of subgraphDefinitions({
@@ -61,6 +68,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           host: options.host,
           bodyLimit: options.bodyLimit,
           relayIntervalMs: options.relayIntervalMs,
+          drainMs: options.drainMs,
           peers: cases ? { cases: baseUrlOf(cases.url) } : {},
           clock: options.clock,
         }),
@@ -86,19 +94,25 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       bodyLimit: options.bodyLimit,
       maxDepth: options.maxDepth,
       maxCost: options.maxCost,
+      drainMs: options.drainMs,
+      trustProxy: options.trustProxy,
     });
     return {
       url: gateway.url,
       gatewayPort: gateway.port,
       subgraphs,
-      async close() {
-        await gateway.close();
-        for (const subgraph of started.reverse()) await subgraph.close();
-        await bus.close();
-      },
+      close: () =>
+        closeInTurn('hub', [
+          ['closing the gateway', () => gateway.close()],
+          ...started
+            .reverse()
+            .map((s) => [`closing the ${s.name} subgraph`, () => s.close()] as const),
+          ['closing the bus', () => bus.close()],
+        ]),
     };
   } catch (error) {
     for (const subgraph of started.reverse()) await subgraph.close().catch(() => undefined);
+    await bus.close().catch(() => undefined);
     throw error;
   }
 }

@@ -4,3 +4,4 @@ export * from './graphql-client.js';
 export * from './hub.js';
 export * from './subgraphs.js';
 export * from './commands/compose.command.js';
+export * from './serve/services.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `hub` command (api/README.md): start, token, migrate, audit verify, compose, contract.
+ * The `hub` command (api/README.md): start, serve, token, migrate, audit verify, compose, contract.
  * `npm start` and `npm run hub -- <command>` call it after building.
  */
 import 'reflect-metadata';
@@ -8,12 +8,15 @@ import { ConfigError } from '@hub/kit';
 import { composeCommand } from './commands/compose.command.js';
 import { contractCommand } from './commands/contract.command.js';
 import { auditVerifyCommand, migrateCommand } from './commands/database.command.js';
+import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { loadCliConfig } from './config.js';
 
 const USAGE = `usage: hub <command>
   start                                  the embedded hub (what \`npm start\` runs)
+  serve <gateway|cases|escalations|panels|learning>
+                                         run one service alone, configured by environment
   token --admin | --practitioner <id>    print a bearer token from the embedded key
   migrate                                run pending migrations of every subgraph
   audit verify                           check every subgraph's audit hash chain
@@ -25,6 +28,8 @@ async function run(argv: string[]): Promise<number> {
   // Schema commands need no environment; the rest read it once, here.
   if (command === 'compose') return composeCommand(args);
   if (command === 'contract') return contractCommand(args);
+  // A service reads only its own configuration.
+  if (command === 'serve') return serveCommand(args);
   const config = loadCliConfig();
   switch (command) {
     case 'start':

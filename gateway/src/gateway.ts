@@ -5,11 +5,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { Logger, RunningServer } from '@hub/kit';
+import {
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  drainGraceMs,
+  type Logger,
+  type RunningServer,
+} from '@hub/kit';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { authenticate, authenticatedOf } from './auth/authenticate.middleware.js';
 import { createActorLoader } from './auth/load-actor.js';
 import type { TokenVerifier } from './auth/verify-token.js';
+import type { TrustProxy } from './config.js';
 import { runInRequestScope, type GatewayContext } from './context.js';
 import { createErrorFormatter, internalError } from './graphql/mask-error.js';
 import { queryLimitRules } from './graphql/query-limits.js';
@@ -39,10 +45,17 @@ export interface GatewayOptions {
   maxDepth: number;
   /** Highest estimated cost an operation may have. */
   maxCost: number;
+  /** How long requests in flight may take to finish on close. @default 6000 */
+  drainMs?: number;
   /** How long /readyz waits for each subgraph. @default 2000 */
   readinessTimeoutMs?: number;
   /** How long loading the actor from the directory may take. @default 5000 */
   actorTimeoutMs?: number;
+  /**
+   * Proxies whose X-Forwarded-For gives the client address the audit log records (Express's
+   * `trust proxy`, HUB_TRUST_PROXY). @default false (the peer's address; the header is ignored)
+   */
+  trustProxy?: TrustProxy;
 }
 
 function errorBody(message: string, code: string) {
@@ -111,6 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   const httpServer = createServer(app);
 
   const gateway = new ApolloGateway({
@@ -133,8 +147,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: false,
     validationRules: queryLimitRules(options),
     formatError: createErrorFormatter(log),
+    // The process's own handler (closeOnSignals) stops the hub in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: options.drainMs ?? drainGraceMs(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+      }),
       // Apollo's default landing page loads from a CDN; GraphiQL is served from the hub instead.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -155,6 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         casesUrl: subgraphUrls.cases,
         actorKey: options.actorKey,
         timeoutMs: options.actorTimeoutMs,
+        // An external issuer's subjects are its own, so they are looked up, never taken as ids.
+        by: options.verifier.mode === 'oidc' ? 'externalSubject' : 'practitionerId',
       }),
     ),
     express.json({ limit: options.bodyLimit }),

@@ -11,3 +11,4 @@ export * from './graphql/subgraph.data-source.js';
 export * from './http/correlation-id.middleware.js';
 export * from './http/health.route.js';
 export * from './subgraph-url.js';
+export * from './serve.js';

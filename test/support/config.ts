@@ -6,3 +6,10 @@ export const testDatabaseUrl: string | undefined = process.env.HUB_TEST_DATABASE
 
 /** `HUB_TEST_LOG=error` (or debug, …) shows the hub's logs while tests run. */
 export const testLogLevel: string = process.env.HUB_TEST_LOG || 'silent';
+
+/**
+ * A NATS server with JetStream (`nats://127.0.0.1:4222`): with it set (.ci/run sets it), the bus
+ * tests and the process tests also run on NATS, and fail when it is not reachable; without it only
+ * the in-process bus runs, so a fresh clone needs no server.
+ */
+export const testNatsUrl: string | undefined = process.env.HUB_TEST_NATS_URL || undefined;

@@ -7,8 +7,10 @@ import {
   loadOrCreateEmbeddedKey,
   mintToken,
   type EmbeddedKey,
+  type TokenVerifier,
+  type TrustProxy,
 } from '@hub/gateway';
-import { createLogger, newInternalSecret, type HubDatabase } from '@hub/kit';
+import { createLogger, newInternalSecret, type HubDatabase, type Logger } from '@hub/kit';
 import { testLogLevel } from './config.js';
 import { freshTarget, type DatabaseKind } from './databases.js';
 
@@ -42,10 +44,39 @@ export interface TestHub {
     token: string | null,
     query: string,
     variables?: Record<string, unknown>,
-    options?: { correlationId?: string },
+    options?: RequestOptions,
   ): Promise<GraphQLResponse<T>>;
   db(name: SubgraphName): HubDatabase;
   close(): Promise<void>;
+}
+
+/** Extras for one GraphQL request. */
+export interface RequestOptions {
+  correlationId?: string;
+  /** More request headers, e.g. a proxy's `x-forwarded-for`. */
+  headers?: Record<string, string>;
+}
+
+/** POSTs one operation to the gateway, as a client would. */
+export async function postGraphQL<T = Record<string, any>>(
+  url: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 /** A clock the test moves: the subgraphs read it for every timestamp and deadline. */
@@ -63,7 +94,12 @@ export class TestClock {
  */
 export async function startTestHub(
   kind: DatabaseKind,
-  options: { maxDepth?: number; bodyLimit?: string } = {},
+  options: {
+    maxDepth?: number;
+    bodyLimit?: string;
+    /** The hub's logger (a test that asserts on log lines passes one that keeps them). */
+    log?: Logger;
+  } = {},
 ): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-data-'));
   const fresh = Object.fromEntries(NAMES.map((name) => [name, freshTarget(kind, name)])) as Record<
@@ -81,7 +117,7 @@ export async function startTestHub(
       internalSecret,
       verifier,
       supergraphSdl: SUPERGRAPH,
-      log: createLogger('test', testLogLevel),
+      log: options.log ?? createLogger('test', testLogLevel),
       bodyLimit: options.bodyLimit ?? '100kb',
       maxDepth: options.maxDepth ?? 10,
       maxCost: 5000,
@@ -94,24 +130,8 @@ export async function startTestHub(
   const tokenFor = (id: string) => mintToken(key, { subject: id });
   const demo = await seedDemo({ url: hub.url, adminToken, tokenFor });
 
-  async function gql<T>(
-    token: string | null,
-    query: string,
-    variables: Record<string, unknown> = {},
-    options: { correlationId?: string } = {},
-  ) {
-    const response = await fetch(test.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-    return { status: response.status, headers: response.headers, ...body };
-  }
+  const gql: TestHub['gql'] = (token, query, variables, options) =>
+    postGraphQL(test.url, token, query, variables, options);
 
   const test: TestHub = {
     hub,
@@ -131,15 +151,61 @@ export async function startTestHub(
       test.url = hub.url;
     },
     async close() {
-      const dbs = NAMES.map((name) => test.hub.subgraphs[name].db);
-      // Drop PostgreSQL schemas while the connections are still open, then stop everything.
-      for (const [i, name] of NAMES.entries())
-        await fresh[name].dispose(dbs[i]).catch(() => undefined);
+      // The hub flushes its outbox as it stops, so its databases go only after it has.
       await test.hub.close();
+      for (const name of NAMES) await fresh[name].dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return test;
+}
+
+/** A hub started with settings of the test's choosing and no demo data (see startBareTestHub). */
+export interface BareTestHub {
+  hub: RunningHub;
+  url: string;
+  gql: TestHub['gql'];
+  db(name: SubgraphName): HubDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole hub on fresh databases like startTestHub, but verifying tokens with `verifier` (an
+ * OIDC issuer the test runs) and without the demo board, which only embedded tokens could seed.
+ */
+export async function startBareTestHub(
+  kind: DatabaseKind,
+  options: { verifier: TokenVerifier; trustProxy?: TrustProxy },
+): Promise<BareTestHub> {
+  const fresh = Object.fromEntries(NAMES.map((name) => [name, freshTarget(kind, name)])) as Record<
+    SubgraphName,
+    ReturnType<typeof freshTarget>
+  >;
+  const hub = await startHub({
+    targets: Object.fromEntries(NAMES.map((name) => [name, fresh[name].target])) as never,
+    ports: { gateway: 0, cases: 0, escalations: 0, panels: 0, learning: 0 },
+    internalSecret: newInternalSecret(),
+    verifier: options.verifier,
+    trustProxy: options.trustProxy,
+    supergraphSdl: SUPERGRAPH,
+    log: createLogger('test', testLogLevel),
+    bodyLimit: '100kb',
+    maxDepth: 10,
+    maxCost: 5000,
+    relayIntervalMs: 100,
+    overdueIntervalMs: 60_000,
+  });
+  return {
+    hub,
+    url: hub.url,
+    gql: (token, query, variables, requestOptions) =>
+      postGraphQL(hub.url, token, query, variables, requestOptions),
+    db: (name) => hub.subgraphs[name].db,
+    async close() {
+      await hub.close();
+      for (const name of NAMES) await fresh[name].dispose();
+    },
+  };
 }
 
 /** Retries `check` until it passes (for effects that travel as events), for at most `ms`. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createTokenVerifier, loadOrCreateEmbeddedKey, mintToken } from '@hub/gateway';
-import { closeOnSignals, createLogger, loadOrCreateInternalSecret } from '@hub/kit';
+import { closeOnSignals, createLogger, drainGraceMs, loadOrCreateInternalSecret } from '@hub/kit';
 import type { CliConfig } from '../config.js';
 import { seedDemoEscalations } from '../demo/escalations.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
@@ -35,10 +35,13 @@ export async function startCommand(config: CliConfig): Promise<number> {
     bodyLimit: config.hub.HUB_BODY_LIMIT,
     maxDepth: config.gateway.HUB_MAX_DEPTH,
     maxCost: config.gateway.HUB_MAX_COST,
+    trustProxy: config.gateway.HUB_TRUST_PROXY,
     bus: config.hub.HUB_BUS,
+    busPrefix: config.hub.HUB_BUS_PREFIX,
     overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
+    drainMs: drainGraceMs(config.hub.HUB_SHUTDOWN_TIMEOUT_MS),
   });
-  closeOnSignals(log, () => hub.close());
+  closeOnSignals(log, () => hub.close(), config.hub.HUB_SHUTDOWN_TIMEOUT_MS);
 
   const lines = [
     '',
@@ -70,6 +73,10 @@ export async function startCommand(config: CliConfig): Promise<number> {
     );
   } else {
     lines.push('', `Tokens come from the OIDC issuer ${config.gateway.OIDC_ISSUER}.`);
+    const admins = config.gateway.HUB_ADMIN_SUBJECTS;
+    if (admins.length > 0) {
+      lines.push(`Bootstrap administrator subjects (HUB_ADMIN_SUBJECTS): ${admins.join(', ')}`);
+    }
   }
   console.log(lines.join('\n'));
   return -1; // keep running

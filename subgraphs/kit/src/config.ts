@@ -29,13 +29,28 @@ export const hubEnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
-  /** Secret shared by the gateway and subgraphs to sign the actor header; unset = a file under HUB_DATA_DIR. */
+  /**
+   * Secret shared by the gateway and subgraphs to sign the actor header. The embedded hub creates
+   * one under HUB_DATA_DIR when unset; `hub serve` requires it (or HUB_INTERNAL_SECRET_FILE).
+   */
   HUB_INTERNAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** `memory` (in-process) or a nats:// URL. */
+  /** A file holding the secret instead (a mounted container secret). */
+  HUB_INTERNAL_SECRET_FILE: z.string().min(1).optional(),
+  /** How long a process may take to stop on SIGTERM before it gives up and exits 1. */
+  HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /**
+   * `memory`: the in-process bus, for the embedded hub (one process). A nats:// URL: NATS
+   * JetStream (stream HUB_EVENTS, a durable consumer per subgraph), which processes share.
+   */
   HUB_BUS: z
     .string()
     .regex(/^(memory|nats:\/\/.+)$/, 'must be "memory" or a nats:// URL')
     .default('memory'),
+  /** Names the hub's NATS subjects and streams (`hub` → `hub.events.*`, HUB_EVENTS). */
+  HUB_BUS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1 to 32 letters, digits, "-" or "_"')
+    .default('hub'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body a hub server accepts. */
   HUB_BODY_LIMIT: z

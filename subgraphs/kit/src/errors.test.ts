@@ -10,7 +10,7 @@ import { KIT_ENTITIES } from './subgraph.js';
 
 describe.each(databaseKinds)('unique-key violations on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: (db?: HubDatabase) => Promise<void>;
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
     const fresh = freshTarget(kind, 'errors');
@@ -23,8 +23,8 @@ describe.each(databaseKinds)('unique-key violations on %s', (kind) => {
     });
   });
   afterAll(async () => {
-    await dispose(db);
     await db.close();
+    await dispose();
   });
 
   /** The error the database raises for a second row with the same key. */

@@ -25,6 +25,7 @@ export * from './secrets.js';
 export * from './text.js';
 export * from './subgraph-info.js';
 export * from './outbox/create-bus.js';
+export * from './outbox/jetstream.bus.js';
 export * from './process.js';
 export * from './main-helper.js';
 export * from './internal-client.js';

@@ -1,59 +1,68 @@
 import { secretKey } from './actor.js';
-import { ConfigError, type HubEnv } from './config.js';
+import type { HubEnv } from './config.js';
 import { databaseTarget } from './db.js';
 import type { HubContext } from './context.js';
 import { createLogger } from './log.js';
 import { createBus } from './outbox/create-bus.js';
-import { closeOnSignals } from './process.js';
-import { loadOrCreateInternalSecret } from './secrets.js';
+import { closeInTurn, closeOnSignals, drainGraceMs } from './process.js';
+import { requireInternalSecret } from './secrets.js';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.js';
 
+/** Where one subgraph process listens and finds its database and peers, from its parsed config. */
+export type SubgraphProcessSettings = HubEnv & {
+  port: number;
+  host: string;
+  ownDatabaseUrl?: string;
+  peers?: Record<string, string>;
+};
+
 /**
- * Runs one subgraph as its own process (production): settings come from the subgraph's parsed
- * config; SIGTERM closes it gracefully.
+ * Runs one subgraph as its own process (`hub serve <name>`, production): configured by
+ * environment only, the internal secret never generated; SIGTERM or SIGINT stops it within
+ * HUB_SHUTDOWN_TIMEOUT_MS (closeOnSignals).
  */
 export async function runSubgraphProcess<C extends HubContext>(
   definition: SubgraphDefinition<C>,
-  load: () => HubEnv & {
-    port: number;
-    host: string;
-    ownDatabaseUrl?: string;
-    peers?: Record<string, string>;
-  },
+  config: SubgraphProcessSettings,
 ): Promise<void> {
-  let config: ReturnType<typeof load>;
-  try {
-    config = load();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
   const log = createLogger(`subgraph-${definition.name}`, config.LOG_LEVEL);
+  const actorKey = secretKey(requireInternalSecret(config));
   if (config.HUB_BUS === 'memory') {
     // Alone in its process, the in-process bus reaches only this subgraph's own consumers.
     log.warn(
       'HUB_BUS=memory in a separate process: domain events will not reach other subgraphs ' +
-        '(e.g. a responding agency is not added to the case). Run the embedded hub, or a shared bus when available.',
+        '(e.g. a responding agency is not added to the case). Set HUB_BUS=nats://host:4222.',
     );
   }
-  const handle = await startSubgraph(definition, {
-    target: databaseTarget(definition.name, {
-      dataDir: config.HUB_DATA_DIR,
-      databaseUrl: config.DATABASE_URL,
-      ownDatabaseUrl: config.ownDatabaseUrl,
-    }),
-    actorKey: secretKey(
-      loadOrCreateInternalSecret(config.HUB_DATA_DIR, config.HUB_INTERNAL_SECRET),
-    ),
-    bus: createBus(config.HUB_BUS),
+  const bus = await createBus(config.HUB_BUS, log, config.HUB_BUS_PREFIX);
+  let handle: Awaited<ReturnType<typeof startSubgraph>>;
+  try {
+    handle = await startSubgraph(definition, {
+      target: databaseTarget(definition.name, {
+        dataDir: config.HUB_DATA_DIR,
+        databaseUrl: config.DATABASE_URL,
+        ownDatabaseUrl: config.ownDatabaseUrl,
+      }),
+      actorKey,
+      bus,
+      log,
+      port: config.port,
+      host: config.host,
+      bodyLimit: config.HUB_BODY_LIMIT,
+      drainMs: drainGraceMs(config.HUB_SHUTDOWN_TIMEOUT_MS),
+      peers: config.peers,
+    });
+  } catch (error) {
+    await bus.close().catch(() => undefined);
+    throw error;
+  }
+  closeOnSignals(
     log,
-    port: config.port,
-    host: config.host,
-    bodyLimit: config.HUB_BODY_LIMIT,
-    peers: config.peers,
-  });
-  closeOnSignals(log, () => handle.close());
+    () =>
+      closeInTurn(`${definition.name} service`, [
+        ['closing the subgraph', () => handle.close()],
+        ['closing the bus', () => bus.close()],
+      ]),
+    config.HUB_SHUTDOWN_TIMEOUT_MS,
+  );
 }

@@ -13,6 +13,7 @@ import type { HubDatabase } from './db.js';
 import { isClientErrorCode, uniqueViolationConflict, violatedUniqueKey } from './errors.js';
 import type { Logger } from './log.js';
 import type { OutboxRelay } from './outbox/outbox.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainGraceMs } from './process.js';
 
 /** Apollo's own codes for requests it could not parse or validate; clients need to see them. */
 const REQUEST_ERROR_CODES = new Set([
@@ -60,6 +61,8 @@ export interface SubgraphServerOptions<C extends HubContext> {
   log: Logger;
   relay: OutboxRelay;
   bodyLimit: string;
+  /** How long requests in flight may take to finish on close. @default 6000 */
+  drainMs?: number;
   createContext(base: HubContext): C;
   clock: () => Date;
   /** Routes under /internal, for other hub services (actor kind `service`) only. */
@@ -143,8 +146,13 @@ export async function startSubgraphServer<C extends HubContext>(
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     // No Apollo usage reporting here, so no inline traces for it.
+    // The process's own handler (closeOnSignals) stops the hub in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: options.drainMs ?? drainGraceMs(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+      }),
       ApolloServerPluginInlineTraceDisabled(),
       logErrors,
     ],

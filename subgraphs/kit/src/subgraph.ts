@@ -9,6 +9,7 @@ import { kitMigration } from './migrations/kit-tables.migration.js';
 import type { EventBus } from './outbox/bus.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
 import { OutboxRelay } from './outbox/outbox.js';
+import { closeInTurn } from './process.js';
 import { ProcessedEvent } from './outbox/processed-event.entity.js';
 import { startSubgraphServer, type RunningServer } from './server.js';
 
@@ -53,6 +54,8 @@ export interface SubgraphRuntime {
   port: number;
   host?: string;
   bodyLimit: string;
+  /** How long requests in flight may take to finish when it closes (default 6000 ms). */
+  drainMs?: number;
   /** Outbox relay poll interval (default 1000 ms). */
   relayIntervalMs?: number;
   /** Other subgraphs' base URLs. */
@@ -106,6 +109,7 @@ export async function startSubgraph<C extends HubContext>(
         log,
         relay,
         bodyLimit: runtime.bodyLimit,
+        drainMs: runtime.drainMs,
         createContext: (base) => definition.createContext(base, services),
         clock: services.clock,
         internal: definition.internal ? (router) => definition.internal!(router, db) : undefined,
@@ -125,11 +129,12 @@ export async function startSubgraph<C extends HubContext>(
     port: running.port,
     db,
     relay,
-    async close() {
-      await running.close();
-      await background?.stop();
-      await relay.stop();
-      await db.close();
-    },
+    close: () =>
+      closeInTurn(`${definition.name} subgraph`, [
+        ['finishing requests in flight', () => running.close()],
+        ['stopping background tasks', () => background?.stop()],
+        ['flushing the outbox', () => relay.stop()],
+        ['closing the database', () => db.close()],
+      ]),
   };
 }

@@ -19,7 +19,7 @@ const meta = { correlationId: 'c-1', ip: '127.0.0.1' };
 
 describe.each(databaseKinds)('audit log on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: (db?: HubDatabase) => Promise<void>;
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
     const fresh = freshTarget(kind, 'audit');
@@ -32,8 +32,8 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
     });
   });
   afterAll(async () => {
-    await dispose(db);
     await db.close();
+    await dispose();
   });
 
   it('chains entries, including concurrent ones, and verifies intact', async () => {
