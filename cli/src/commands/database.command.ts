@@ -4,6 +4,7 @@ import {
   KIT_ENTITIES,
   kitMigration,
   openDatabase,
+  runMigrations,
   verifyAuditChain,
   type HubDatabase,
 } from '@hub/kit';
@@ -44,9 +45,9 @@ async function eachDatabase(
 /** `hub migrate`: runs every subgraph's pending migrations, then exits. */
 export async function migrateCommand(config: CliConfig): Promise<number> {
   await eachDatabase(config, true, async (name, db) => {
-    const applied = await db.orm.getMigrator().up();
+    const applied = await runMigrations(db.orm, db.target);
     console.log(
-      `${name}: ${applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`}`,
+      `${name}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`,
     );
   });
   return 0;

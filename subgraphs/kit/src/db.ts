@@ -154,7 +154,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
     });
     await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
   }
-  if (options.migrate !== false) await orm.getMigrator().up();
+  if (options.migrate !== false) await runMigrations(orm, target);
   queries.reset();
   return {
     orm,
@@ -170,6 +170,32 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
     },
     close: () => orm.close(true),
   };
+}
+
+/**
+ * Runs a subgraph's pending migrations, resolving with the names applied. On PostgreSQL a
+ * session-level advisory lock per schema serializes them: replicas that start together on an
+ * unmigrated database would otherwise race to create the same tables, and all but one fail.
+ * The others wait, then find nothing pending.
+ */
+export async function runMigrations(orm: MikroORM, target: DatabaseTarget): Promise<string[]> {
+  if (target.kind === 'sqlite') {
+    return (await orm.getMigrator().up()).map((migration) => migration.name);
+  }
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
+  const lock = `hub-migrations:${target.schema}`;
+  // One dedicated connection holds the lock while the migrator uses others from the pool.
+  const connection = await knex.client.acquireConnection();
+  try {
+    await knex.raw('select pg_advisory_lock(hashtext(?))', [lock]).connection(connection);
+    try {
+      return (await orm.getMigrator().up()).map((migration) => migration.name);
+    } finally {
+      await knex.raw('select pg_advisory_unlock(hashtext(?))', [lock]).connection(connection);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
 }
 
 /**
