@@ -138,4 +138,15 @@ describe('stopping the embedded hub', () => {
     expect(exit.ms).toBeGreaterThan(1000);
     await cut;
   });
+
+  it('stops cleanly when stopped while still starting', async () => {
+    const { env } = embeddedEnvironment();
+    const hub = startProcess(process.execPath, ['cli/dist/main.js', 'start'], env);
+    started.push(hub);
+    // The first subgraph listens; the others and the gateway are still to come.
+    await hub.waitFor(/"msg":"subgraph listening"/);
+    const exit = await hub.stop('SIGTERM');
+    expect(exit, hub.lines.join('\n')).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(BOUND_MS);
+  });
 });

@@ -4,7 +4,7 @@
  * `npm start` and `npm run hub -- <command>` call it after building.
  */
 import 'reflect-metadata';
-import { ConfigError } from '@hub/kit';
+import { ConfigError, isShuttingDown } from '@hub/kit';
 import { composeCommand } from './commands/compose.command.js';
 import { contractCommand } from './commands/contract.command.js';
 import { auditVerifyCommand, migrateCommand } from './commands/database.command.js';
@@ -51,6 +51,8 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
+    // Stopped while starting: the parts closed under the start, and the shutdown sets the exit.
+    if (isShuttingDown()) return;
     if (error instanceof ConfigError) {
       console.error(error.message);
       process.exit(1);

@@ -37,11 +37,13 @@ export async function runGatewayProcess(config: GatewayConfig): Promise<void> {
         `(no embedded key at ${embeddedKeyFile(config.HUB_DATA_DIR)} either, and a service never creates one)`,
     );
   }
-  const gateway = await startGateway({
+  const verifier = await createTokenVerifier(config, embedded);
+  // The handler is in place before the gateway starts: it may be stopped while starting.
+  const starting = startGateway({
     supergraphSdl,
     subgraphUrls: subgraphUrls(config),
     actorKey,
-    verifier: await createTokenVerifier(config, embedded),
+    verifier,
     log,
     port: config.PORT,
     host: config.HOST,
@@ -51,5 +53,13 @@ export async function runGatewayProcess(config: GatewayConfig): Promise<void> {
     trustProxy: config.HUB_TRUST_PROXY,
     drainMs: drainGraceMs(config.HUB_SHUTDOWN_TIMEOUT_MS),
   });
-  closeOnSignals(log, () => gateway.close(), config.HUB_SHUTDOWN_TIMEOUT_MS);
+  closeOnSignals(
+    log,
+    async () => {
+      const gateway = await starting.catch(() => null);
+      await gateway?.close();
+    },
+    config.HUB_SHUTDOWN_TIMEOUT_MS,
+  );
+  await starting;
 }

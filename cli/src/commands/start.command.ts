@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createTokenVerifier, loadOrCreateEmbeddedKey, mintToken } from '@hub/gateway';
-import { closeOnSignals, createLogger, drainGraceMs, loadOrCreateInternalSecret } from '@hub/kit';
+import {
+  closeOnSignals,
+  createLogger,
+  drainGraceMs,
+  isShuttingDown,
+  loadOrCreateInternalSecret,
+} from '@hub/kit';
 import type { CliConfig } from '../config.js';
 import { seedDemoEscalations } from '../demo/escalations.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
@@ -18,7 +24,9 @@ export async function startCommand(config: CliConfig): Promise<number> {
   const dataDir = config.hub.HUB_DATA_DIR;
   const supergraphSdl = readFileSync(config.gateway.HUB_SUPERGRAPH_PATH, 'utf8');
   const key = config.gateway.OIDC_ISSUER ? null : await loadOrCreateEmbeddedKey(dataDir);
-  const hub = await startHub({
+  const verifier = await createTokenVerifier(config.gateway, key);
+  // The handler is in place before anything starts: Ctrl-C while starting stops cleanly too.
+  const starting = startHub({
     targets: subgraphTargets(config),
     ports: {
       gateway: config.gateway.PORT,
@@ -29,7 +37,7 @@ export async function startCommand(config: CliConfig): Promise<number> {
     },
     host: config.gateway.HOST,
     internalSecret: loadOrCreateInternalSecret(dataDir, config.hub.HUB_INTERNAL_SECRET),
-    verifier: await createTokenVerifier(config.gateway, key),
+    verifier,
     supergraphSdl,
     log,
     bodyLimit: config.hub.HUB_BODY_LIMIT,
@@ -41,7 +49,16 @@ export async function startCommand(config: CliConfig): Promise<number> {
     overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
     drainMs: drainGraceMs(config.hub.HUB_SHUTDOWN_TIMEOUT_MS),
   });
-  closeOnSignals(log, () => hub.close(), config.hub.HUB_SHUTDOWN_TIMEOUT_MS);
+  closeOnSignals(
+    log,
+    async () => {
+      const hub = await starting.catch(() => null);
+      await hub?.close();
+    },
+    config.hub.HUB_SHUTDOWN_TIMEOUT_MS,
+  );
+  const hub = await starting;
+  if (isShuttingDown()) return -1;
 
   const lines = [
     '',

@@ -34,35 +34,45 @@ export async function runSubgraphProcess<C extends HubContext>(
         '(e.g. a responding agency is not added to the case). Set HUB_BUS=nats://host:4222.',
     );
   }
-  const bus = await createBus(config.HUB_BUS, log, config.HUB_BUS_PREFIX);
-  let handle: Awaited<ReturnType<typeof startSubgraph>>;
-  try {
-    handle = await startSubgraph(definition, {
-      target: databaseTarget(definition.name, {
-        dataDir: config.HUB_DATA_DIR,
-        databaseUrl: config.DATABASE_URL,
-        ownDatabaseUrl: config.ownDatabaseUrl,
-      }),
-      actorKey,
-      bus,
-      log,
-      port: config.port,
-      host: config.host,
-      bodyLimit: config.HUB_BODY_LIMIT,
-      drainMs: drainGraceMs(config.HUB_SHUTDOWN_TIMEOUT_MS),
-      peers: config.peers,
-    });
-  } catch (error) {
-    await bus.close().catch(() => undefined);
-    throw error;
-  }
+  // The handler is in place before anything starts: a service manager may stop a service that
+  // is still starting (the bound then covers a start that hangs, e.g. on an unreachable database).
+  const starting = startParts();
   closeOnSignals(
     log,
-    () =>
-      closeInTurn(`${definition.name} service`, [
-        ['closing the subgraph', () => handle.close()],
-        ['closing the bus', () => bus.close()],
-      ]),
+    async () => {
+      const parts = await starting.catch(() => null);
+      if (!parts) return;
+      await closeInTurn(`${definition.name} service`, [
+        ['closing the subgraph', () => parts.handle.close()],
+        ['closing the bus', () => parts.bus.close()],
+      ]);
+    },
     config.HUB_SHUTDOWN_TIMEOUT_MS,
   );
+  await starting;
+
+  async function startParts() {
+    const bus = await createBus(config.HUB_BUS, log, config.HUB_BUS_PREFIX);
+    try {
+      const handle = await startSubgraph(definition, {
+        target: databaseTarget(definition.name, {
+          dataDir: config.HUB_DATA_DIR,
+          databaseUrl: config.DATABASE_URL,
+          ownDatabaseUrl: config.ownDatabaseUrl,
+        }),
+        actorKey,
+        bus,
+        log,
+        port: config.port,
+        host: config.host,
+        bodyLimit: config.HUB_BODY_LIMIT,
+        drainMs: drainGraceMs(config.HUB_SHUTDOWN_TIMEOUT_MS),
+        peers: config.peers,
+      });
+      return { bus, handle };
+    } catch (error) {
+      await bus.close().catch(() => undefined);
+      throw error;
+    }
+  }
 }

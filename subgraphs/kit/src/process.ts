@@ -12,6 +12,15 @@ export function drainGraceMs(timeoutMs: number): number {
 }
 
 let currentStep = 'starting to stop';
+let shuttingDown = false;
+
+/**
+ * True once a signal has started the shutdown: work still under way (a start, the demo seeding)
+ * may then fail as the parts close under it, and the shutdown, not that failure, decides the exit.
+ */
+export function isShuttingDown(): boolean {
+  return shuttingDown;
+}
 
 /**
  * Says what shutdown is doing now, so that a shutdown that runs out of time can say what it was
@@ -39,6 +48,7 @@ export function closeOnSignals(
       process.exit(1);
     }
     stopping = true;
+    shuttingDown = true;
     const started = Date.now();
     log.info(
       { signal, timeoutMs },
