@@ -152,7 +152,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
         },
       },
     });
-    await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
+    // Migrating creates the schema too, under the lock: concurrent `create schema if not exists`
+    // can fail on PostgreSQL.
+    if (options.migrate === false) {
+      await orm.em.getConnection().execute(`create schema if not exists "${target.schema}"`);
+    }
   }
   if (options.migrate !== false) await runMigrations(orm, target);
   queries.reset();
@@ -173,8 +177,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
 }
 
 /**
- * Runs a subgraph's pending migrations, resolving with the names applied. On PostgreSQL a
- * session-level advisory lock per schema serializes them: replicas that start together on an
+ * Runs a subgraph's pending migrations (on PostgreSQL creating its schema first), resolving with
+ * the names applied. On PostgreSQL a session-level advisory lock per schema serializes them: replicas that start together on an
  * unmigrated database would otherwise race to create the same tables, and all but one fail.
  * The others wait, then find nothing pending.
  */
@@ -189,6 +193,7 @@ export async function runMigrations(orm: MikroORM, target: DatabaseTarget): Prom
   try {
     await knex.raw('select pg_advisory_lock(hashtext(?))', [lock]).connection(connection);
     try {
+      await knex.raw(`create schema if not exists "${target.schema}"`).connection(connection);
       return (await orm.getMigrator().up()).map((migration) => migration.name);
     } finally {
       await knex.raw('select pg_advisory_unlock(hashtext(?))', [lock]).connection(connection);
