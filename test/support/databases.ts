@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { DatabaseTarget } from '@hub/kit';
+import {
+  createLogger,
+  KIT_ENTITIES,
+  kitMigration,
+  openDatabase,
+  type DatabaseTarget,
+  type HubDatabase,
+} from '@hub/kit';
 import pg from 'pg';
 import { testDatabaseUrl } from './config.js';
 
@@ -40,6 +47,30 @@ export function freshTarget(
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * A fresh database with the kit's tables only (outbox, processed events, audit log, counters),
+ * for the kit's own tests. `close` closes it and removes it.
+ */
+export async function openKitDatabase(
+  kind: DatabaseKind,
+  name: string,
+): Promise<{ db: HubDatabase; close(): Promise<void> }> {
+  const fresh = freshTarget(kind, name);
+  const db = await openDatabase({
+    target: fresh.target,
+    entities: KIT_ENTITIES,
+    migrations: [kitMigration],
+    log: createLogger('test', 'silent'),
+  });
+  return {
+    db,
+    async close() {
+      await db.close();
+      await fresh.dispose();
     },
   };
 }

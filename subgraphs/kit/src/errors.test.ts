@@ -1,31 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, freshTarget } from '../../../test/support/databases.js';
-import { openDatabase, type HubDatabase } from './db.js';
+import { databaseKinds, openKitDatabase } from '../../../test/support/databases.js';
+import { type HubDatabase } from './db.js';
 import { uniqueViolationConflict, violatedUniqueKey } from './errors.js';
-import { createLogger } from './log.js';
-import { kitMigration } from './migrations/kit-tables.migration.js';
 import { ProcessedEvent } from './outbox/processed-event.entity.js';
-import { KIT_ENTITIES } from './subgraph.js';
 
 describe.each(databaseKinds)('unique-key violations on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = freshTarget(kind, 'errors');
-    dispose = fresh.dispose;
-    db = await openDatabase({
-      target: fresh.target,
-      entities: KIT_ENTITIES,
-      migrations: [kitMigration],
-      log: createLogger('test', 'silent'),
-    });
+    ({ db, close } = await openKitDatabase(kind, 'errors'));
   });
-  afterAll(async () => {
-    await db.close();
-    await dispose();
-  });
+  afterAll(() => close());
 
   /** The error the database raises for a second row with the same key. */
   async function duplicateError(): Promise<unknown> {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, freshTarget } from '../../../../test/support/databases.js';
-import { openDatabase, type HubDatabase } from '../db.js';
-import { createLogger } from '../log.js';
-import { kitMigration } from '../migrations/kit-tables.migration.js';
-import { KIT_ENTITIES } from '../subgraph.js';
+import { databaseKinds, openKitDatabase } from '../../../../test/support/databases.js';
+import { type HubDatabase } from '../db.js';
 import type { Actor } from '../actor.js';
 import { appendAudit, verifyAuditChain } from './audit.js';
 
@@ -19,22 +16,12 @@ const meta = { correlationId: 'c-1', ip: '127.0.0.1' };
 
 describe.each(databaseKinds)('audit log on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = freshTarget(kind, 'audit');
-    dispose = fresh.dispose;
-    db = await openDatabase({
-      target: fresh.target,
-      entities: KIT_ENTITIES,
-      migrations: [kitMigration],
-      log: createLogger('test', 'silent'),
-    });
+    ({ db, close } = await openKitDatabase(kind, 'audit'));
   });
-  afterAll(async () => {
-    await db.close();
-    await dispose();
-  });
+  afterAll(() => close());
 
   it('chains entries, including concurrent ones, and verifies intact', async () => {
     await Promise.all(

@@ -1,31 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, freshTarget } from '../../../../test/support/databases.js';
-import { openDatabase, type HubDatabase } from '../db.js';
+import { databaseKinds, openKitDatabase } from '../../../../test/support/databases.js';
+import { type HubDatabase } from '../db.js';
 import { createLogger } from '../log.js';
-import { kitMigration } from '../migrations/kit-tables.migration.js';
-import { KIT_ENTITIES } from '../subgraph.js';
 import { InProcessBus, type HubEvent } from './bus.js';
 import { consumeOnce, OutboxRelay, recordEvent } from './outbox.js';
 
 describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
   let db: HubDatabase;
-  let dispose: () => Promise<void>;
+  let close: () => Promise<void>;
   const log = createLogger('test', 'silent');
 
   beforeAll(async () => {
-    const fresh = freshTarget(kind, 'outbox');
-    dispose = fresh.dispose;
-    db = await openDatabase({
-      target: fresh.target,
-      entities: KIT_ENTITIES,
-      migrations: [kitMigration],
-      log,
-    });
+    ({ db, close } = await openKitDatabase(kind, 'outbox'));
   });
-  afterAll(async () => {
-    await db.close();
-    await dispose();
-  });
+  afterAll(() => close());
 
   it('writes events only with their transaction, keeps them while the bus is down, then publishes in order', async () => {
     // A rolled-back change leaves no event behind.
