@@ -13,3 +13,9 @@ export const testLogLevel: string = process.env.HUB_TEST_LOG || 'silent';
  * the in-process bus runs, so a fresh clone needs no server.
  */
 export const testNatsUrl: string | undefined = process.env.HUB_TEST_NATS_URL || undefined;
+
+/**
+ * A Chromium binary (Debian's `chromium`) for the browser tests, driven by playwright-core: with
+ * it set (.ci/run sets it), they run and must pass; without it a fresh clone skips them.
+ */
+export const testChromium: string | undefined = process.env.HUB_TEST_CHROMIUM || undefined;
