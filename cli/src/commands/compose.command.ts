@@ -1,13 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
+import { Supergraph } from '@apollo/federation-internals';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { parse, printSchema, type GraphQLSchema } from 'graphql';
 import { repoPath } from '../paths.js';
 import { DEFAULT_PORTS, subgraphDefinitions, type SubgraphName } from '../subgraphs.js';
 
 export interface ComposedSchemas {
   subgraphs: { name: string; path: string; sdl: string }[];
   supergraph: { path: string; sdl: string };
+  /** The API as clients see it (no federation internals, no @inaccessible), for codegen. */
+  api: { path: string; sdl: string };
+}
+
+/** The API schema of a supergraph: what the gateway serves to clients. */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
 
 /** Prints each subgraph's SDL and composes the supergraph with @apollo/composition. */
@@ -40,6 +48,10 @@ export async function composeSchemas(): Promise<ComposedSchemas> {
       path: repoPath('schema', 'supergraph.graphql'),
       sdl: result.supergraphSdl + '\n',
     },
+    api: {
+      path: repoPath('schema', 'api.graphql'),
+      sdl: printSchema(apiSchemaOf(result.supergraphSdl)) + '\n',
+    },
   };
 }
 
@@ -49,8 +61,8 @@ export async function composeSchemas(): Promise<ComposedSchemas> {
  */
 export async function composeCommand(args: string[]): Promise<number> {
   const check = args.includes('--check');
-  const { subgraphs, supergraph } = await composeSchemas();
-  const files = [...subgraphs, supergraph];
+  const { subgraphs, supergraph, api } = await composeSchemas();
+  const files = [...subgraphs, supergraph, api];
   if (!check) {
     for (const file of files) writeFileSync(file.path, file.sdl);
     console.log(`Wrote ${files.map((f) => f.path).join(', ')}`);
@@ -64,7 +76,7 @@ export async function composeCommand(args: string[]): Promise<number> {
     }
   });
   if (stale.length === 0) {
-    console.log('Printed subgraph schemas and the supergraph are up to date.');
+    console.log('Printed subgraph schemas, the supergraph and the API schema are up to date.');
     return 0;
   }
   console.error(

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
 import { buildSchema } from 'graphql';
 import { checkContract, contractOk, formatContractReport } from '../contract/check-contract.js';
 import { PENDING } from '../contract/pending.js';
+import { apiSchemaOf } from './compose.command.js';
 import { repoPath } from '../paths.js';
 
 const USAGE = 'usage: hub contract [--contract <path>]';
@@ -45,9 +45,7 @@ export async function contractCommand(args: string[]): Promise<number> {
     console.error(`No supergraph at ${supergraphPath}. Run \`npm run compose\` first.`);
     return 2;
   }
-  const apiSchema = Supergraph.build(readFileSync(supergraphPath, 'utf8'))
-    .apiSchema()
-    .toGraphQLJSSchema();
+  const apiSchema = apiSchemaOf(readFileSync(supergraphPath, 'utf8'));
   const contract = buildSchema(readFileSync(path, 'utf8'));
   const result = checkContract(apiSchema, contract, PENDING);
   const report = formatContractReport(result);
