@@ -252,9 +252,15 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
         number: 3,
         entryReason: 'Child disclosed harm today and returns home tonight.',
       });
-      const consultation = e.records.find((r: any) => r.kind === 'CONSULTATION');
-      expect(consultation.text).toContain('Child disclosed harm today');
-      expect(consultation.text).toContain(t.demo.people.policeManager.id);
+      // The concern first, then the consultation written with it, as the raiser would tell it.
+      expect(e.records.map((r: any) => r.kind)).toEqual(['CONCERN_RAISED', 'CONSULTATION']);
+      expect(e.records[1].text).toBe(
+        'Immediate risk: started at stage 3 (Senior managers and safeguarding leads). ' +
+          'Justification: Child disclosed harm today and returns home tonight. ' +
+          `Consulted: ${t.demo.people.policeManager.name}, line manager.`,
+      );
+      expect(e.records[1].text).not.toContain(t.demo.people.policeManager.id);
+      expect(ok(await as('csc', GET, { id: e.id }), 'escalation').records).toEqual(e.records);
     });
 
     it('sends a disagreement with the raiser’s own line management to the whistleblowing route', async () => {
@@ -464,6 +470,32 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
       expect(after.records.map((r: any) => r.kind)).toEqual(['CONCERN_RAISED', 'ACTION']);
     });
 
+    it('reads in the order things happened, whenever each was written down', async () => {
+      const e = await raise();
+      const raisedAt = new Date(e.raisedAt).getTime();
+      const write = async (kind: string, text: string, occurredAt?: Date) =>
+        ok<any>(
+          await as('csc', RECORD, {
+            input: { escalationId: e.id, kind, text, occurredAt: occurredAt?.toISOString() },
+          }),
+          'addEscalationRecord',
+        );
+      await write('NOTE', 'Written now.');
+      await write(
+        'DISCUSSION',
+        'Phone call this morning, before the concern.',
+        new Date(raisedAt - 3_600_000),
+      );
+      await write('ACTION', 'Email sent just after the concern.', new Date(raisedAt + 1));
+      const after = ok(await as('police', GET, { id: e.id }), 'escalation');
+      expect(after.records.map((r: any) => r.kind)).toEqual([
+        'DISCUSSION',
+        'CONCERN_RAISED',
+        'ACTION',
+        'NOTE',
+      ]);
+    });
+
     it('has no way to edit or delete a record, an outcome or a confirmation', async () => {
       const { data } = await as(
         'admin',
@@ -496,6 +528,7 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
   describe('outcome', () => {
     it('resolves with outstanding issues, closes once both agencies confirm, and lets the owner complete an issue', async () => {
       const e = await raise();
+      await discuss('csc', e.id, 'Agreed by phone to hold a strategy discussion.');
       const resolved = ok(
         await as('csc', RESOLVE, {
           input: {
@@ -549,6 +582,72 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
       );
       expect(done.outcome.outstandingIssues[0].done).toBe(true);
       expect(codes(await as('csc', complete, { e: e.id, i: issue.id }))).toEqual(['CONFLICT']);
+    });
+
+    it('resolves a stage only once a discussion, action or decision is on the record there, whatever the risk', async () => {
+      const e = await raise();
+      await discuss('police', e.id, 'Discussed at stage 1; no agreement.');
+      const atTwo = ok(
+        await as('police', ESCALATE, {
+          input: { escalationId: e.id, reason: 'No agreement.', expectedVersion: e.version },
+        }),
+        'escalateEscalation',
+      );
+      const outcome = { summary: 'Strategy discussion on Friday.', expectedVersion: atTwo.version };
+      // Work at stage 1 does not count for stage 2, nor does a note.
+      await as('cscManager', RECORD, {
+        input: { escalationId: e.id, kind: 'NOTE', text: 'Managers to speak tomorrow.' },
+      });
+      const early = await as('cscManager', RESOLVE, { input: { escalationId: e.id, ...outcome } });
+      expect(codes(early)).toEqual(['POLICY_VIOLATION']);
+      expect(early.errors?.[0].message).toMatch(/at stage 2 before recording the outcome/);
+      expect(ok(await as('police', GET, { id: e.id }), 'escalation')).toMatchObject({
+        status: 'OPEN',
+        version: atTwo.version,
+        outcome: null,
+      });
+      await as('cscManager', RECORD, {
+        input: {
+          escalationId: e.id,
+          kind: 'DECISION',
+          text: 'Team managers agreed a strategy discussion is needed.',
+        },
+      });
+      const resolved = ok(
+        await as('cscManager', RESOLVE, { input: { escalationId: e.id, ...outcome } }),
+        'resolveEscalation',
+      );
+      expect(resolved).toMatchObject({ status: 'RESOLVED', outcome: { agreedAtStage: 2 } });
+
+      // Immediate risk lets an escalation start later and move up without waiting; it does not
+      // let an outcome stand on nothing done at its stage.
+      const urgent = await raise('police', {
+        startAtStage: 2,
+        immediateRisk: true,
+        riskJustification: 'Child due home tonight',
+        consultedId: t.demo.people.policeManager.id,
+      });
+      const unworked = await as('police', RESOLVE, {
+        input: { escalationId: urgent.id, summary: 'Agreed.', expectedVersion: urgent.version },
+      });
+      expect(codes(unworked)).toEqual(['POLICY_VIOLATION']);
+      await as('policeManager', RECORD, {
+        input: {
+          escalationId: urgent.id,
+          kind: 'DISCUSSION',
+          text: 'Spoke with CSC duty manager.',
+        },
+      });
+      const agreed = ok(
+        await as('police', RESOLVE, {
+          input: { escalationId: urgent.id, summary: 'Agreed.', expectedVersion: urgent.version },
+        }),
+        'resolveEscalation',
+      );
+      expect(agreed.outcome.agreedAtStage).toBe(2);
+      expect(agreed.records.find((r: any) => r.kind === 'CONSULTATION').text).toContain(
+        'Justification: Child due home tonight. Consulted:',
+      );
     });
 
     it('lets only the raiser withdraw, with a reason', async () => {
@@ -890,6 +989,7 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
         input: { escalationId: after.id, reason: 'More.', expectedVersion: atChair.version },
       });
       expect(codes(beyond)).toEqual(['POLICY_VIOLATION']);
+      await discuss('boardManager', after.id, 'The chair heard both agencies.');
       const resolved = ok(
         await as('boardManager', RESOLVE, {
           input: {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES, serveCommand, type ServiceName } from '@hub/cli';
@@ -27,6 +28,15 @@ import { tcpProxy } from './support/tcp-proxy.js';
  * both servers are configured (.ci/run sets them).
  */
 const SHUTDOWN_BOUND_MS = 10_000;
+
+/** A port free right now: escalations and panels each need the other's URL before both listen. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const ADMIN_SUBJECT = 'idp|hub-admin';
 
 describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and NATS', () => {
@@ -39,6 +49,7 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
   let secretDir: string;
   let secret: string;
   let gatewayUrl: string;
+  let panelsBase: string;
   const urls: Partial<Record<ServiceName, string>> = {};
   /** What each service was started with, to hold against SERVICES (and so the deploy files). */
   const environments: { name: ServiceName; env: Record<string, string> }[] = [];
@@ -107,10 +118,21 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
     const cases = await startSubgraph('cases');
     urls.cases = cases.url;
     const casesBase = cases.url.replace(/\/graphql$/, '');
+    panelsBase = `http://127.0.0.1:${await freePort()}`;
     // The overdue scheduler runs every second, so both replicas scan while the test waits.
-    const escalationSettings = { CASES_INTERNAL_URL: casesBase, HUB_OVERDUE_INTERVAL_MS: '1000' };
+    const escalationSettings = {
+      CASES_INTERNAL_URL: casesBase,
+      PANELS_INTERNAL_URL: panelsBase,
+      HUB_OVERDUE_INTERVAL_MS: '1000',
+    };
     urls.escalations = (await startSubgraph('escalations', escalationSettings)).url;
-    urls.panels = (await startSubgraph('panels')).url;
+    urls.panels = (
+      await startSubgraph('panels', {
+        PANELS_PORT: new URL(panelsBase).port,
+        CASES_INTERNAL_URL: casesBase,
+        ESCALATIONS_INTERNAL_URL: urls.escalations.replace(/\/graphql$/, ''),
+      })
+    ).url;
     urls.learning = (await startSubgraph('learning')).url;
     const gateway = await serve('gateway', {
       CASES_URL: urls.cases,
@@ -171,6 +193,7 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
       );
       expect(practitioner.errors, JSON.stringify(practitioner.errors)).toBeUndefined();
       return {
+        id: practitioner.data!.createPractitioner.id as string,
         agencyId: agency.data!.createAgency.id as string,
         token: () => issuer.sign(subject),
       };
@@ -180,6 +203,11 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
       police: await person('POLICE', 'Police', ['PRACTITIONER']),
       socialCare: await person('CHILDRENS_SOCIAL_CARE', 'Social care', ['PRACTITIONER']),
       manager: await person('OTHER', 'Business unit', ['BOARD_MANAGER']),
+      panellists: [
+        await person('HEALTH', 'Health', ['PANEL_MEMBER']),
+        await person('EDUCATION', 'School', ['PANEL_MEMBER']),
+        await person('HOUSING', 'Housing', ['PANEL_MEMBER']),
+      ],
     };
   }
 
@@ -250,9 +278,71 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
     }, 15_000);
   });
 
+  it('resolves an escalation by a panel decision across the processes, over NATS', async () => {
+    const world = await createWorld();
+    const { escalationId } = await raiseOnNewCase(world, 100);
+    const police = await world.police.token();
+    const call = async (token: string, query: string, variables: Record<string, unknown>) => {
+      const response = await postGraphQL(gatewayUrl, token, query, variables);
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      return response.data!;
+    };
+    // Up the stages to the resolution panel, recording the work done at each.
+    let version = 1;
+    for (let stage = 1; stage < 4; stage += 1) {
+      await call(
+        police,
+        `mutation ($input: AddEscalationRecordInput!) { addEscalationRecord(input: $input) { id } }`,
+        { input: { escalationId, kind: 'DISCUSSION', text: `Discussed at stage ${stage}.` } },
+      );
+      const up = await call(
+        police,
+        `mutation ($input: EscalateInput!) { escalateEscalation(input: $input) { version } }`,
+        { input: { escalationId, reason: 'No agreement.', expectedVersion: version } },
+      );
+      version = up.escalateEscalation.version;
+    }
+    const manager = await world.manager.token();
+    const convened = await call(
+      manager,
+      `mutation ($input: ConvenePanelInput!) {
+         conveneResolutionPanel(input: $input) { id compositionNotes } }`,
+      {
+        input: {
+          escalationId,
+          memberIds: world.panellists.map((p) => p.id),
+          chairId: world.panellists[0]!.id,
+        },
+      },
+    );
+    // Neither concerned agency has a panel member: the notes say so.
+    expect(convened.conveneResolutionPanel.compositionNotes).toHaveLength(2);
+    const panelId = convened.conveneResolutionPanel.id as string;
+    await call(
+      await world.panellists[0]!.token(),
+      `mutation ($input: RecordPanelDecisionInput!) { recordPanelDecision(input: $input) { status } }`,
+      {
+        input: { panelId, summary: 'Strategy discussion needed.', nextCourseOfAction: 'Hold it.' },
+      },
+    );
+    await eventually(async () => {
+      const seen = await call(
+        police,
+        `query ($id: ID!) { escalation(id: $id) { status outcome { agreedAtStage } panel { status } } }`,
+        { id: escalationId },
+      );
+      expect(seen.escalation).toEqual({
+        status: 'RESOLVED',
+        outcome: { agreedAtStage: 4 },
+        panel: { status: 'DECIDED' },
+      });
+    }, 15_000);
+  }, 30_000);
+
   it('reports each overdue stage exactly once with two replicas of the escalations subgraph', async () => {
     const replica = await startSubgraph('escalations', {
       CASES_INTERNAL_URL: urls.cases!.replace(/\/graphql$/, ''),
+      PANELS_INTERNAL_URL: panelsBase,
       HUB_OVERDUE_INTERVAL_MS: '1000',
     });
     expect(replica.url).not.toBe(urls.escalations);

@@ -6,7 +6,8 @@ import { loadLearningConfig } from '@hub/learning';
 import { loadPanelsConfig } from '@hub/panels';
 import { z } from 'zod';
 
-const cliEnvSchema = hubEnvSchema.extend({
+/** What the `hub` command reads beyond each part's own variables. */
+export const cliEnvSchema = hubEnvSchema.extend({
   /** `0` starts the embedded hub without demo data. */
   HUB_DEMO: z.enum(['0', '1']).default('1'),
 });

@@ -36,6 +36,12 @@ export interface HubOptions {
   drainMs?: number;
   /** Proxies whose X-Forwarded-For the gateway believes (HUB_TRUST_PROXY). @default false */
   trustProxy?: TrustProxy;
+  /**
+   * What the caller still does once startHub has returned before clients should use the hub
+   * (e.g. `demo data`): the gateway's /readyz answers 503 `{ status: 'starting', waitingFor }`
+   * until `markReady()`. @default nothing: ready as soon as every subgraph is
+   */
+  waitFor?: string;
 }
 
 export interface RunningHub {
@@ -43,6 +49,8 @@ export interface RunningHub {
   url: string;
   gatewayPort: number;
   subgraphs: Record<SubgraphName, SubgraphHandle>;
+  /** Ends the wait that `waitFor` named: /readyz answers as the subgraphs are from now on. */
+  markReady(): void;
   /** Gateway first (no new client requests), then each subgraph drains, flushes and closes. */
   close(): Promise<void>;
 }
@@ -50,29 +58,32 @@ export interface RunningHub {
 /** Starts the four subgraphs and the gateway in this process: the embedded default, and the tests' hub. */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const actorKey = secretKey(options.internalSecret);
+  let waitingFor = options.waitFor ?? null;
   const bus = await createBus(options.bus ?? 'memory', options.log, options.busPrefix);
   const started: SubgraphHandle[] = [];
+  // Each subgraph's base URL, added as it starts: cases first (the others ask it for facts), so a
+  // subgraph knows those started before it at once and later ones by the time they send events.
+  const peers: Record<string, string> = {};
   try {
     for (const definition of subgraphDefinitions({
       overdueIntervalMs: options.overdueIntervalMs,
     })) {
       const name = definition.name as SubgraphName;
-      const cases = started.find((s) => s.name === 'cases');
-      started.push(
-        await startSubgraph(definition, {
-          target: options.targets[name],
-          actorKey,
-          bus,
-          log: options.log,
-          port: options.ports[name],
-          host: options.host,
-          bodyLimit: options.bodyLimit,
-          relayIntervalMs: options.relayIntervalMs,
-          drainMs: options.drainMs,
-          peers: cases ? { cases: baseUrlOf(cases.url) } : {},
-          clock: options.clock,
-        }),
-      );
+      const handle = await startSubgraph(definition, {
+        target: options.targets[name],
+        actorKey,
+        bus,
+        log: options.log,
+        port: options.ports[name],
+        host: options.host,
+        bodyLimit: options.bodyLimit,
+        relayIntervalMs: options.relayIntervalMs,
+        drainMs: options.drainMs,
+        peers,
+        clock: options.clock,
+      });
+      started.push(handle);
+      peers[name] = baseUrlOf(handle.url);
     }
     const subgraphs = Object.fromEntries(started.map((s) => [s.name, s])) as Record<
       SubgraphName,
@@ -88,7 +99,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       },
       actorKey,
       verifier: options.verifier,
-      log: options.log.child({ component: 'gateway' }),
+      // `service`, not `component`: the hub's logger names its component already, and a child's
+      // binding of the same key would repeat it on every line rather than replace it.
+      log: options.log.child({ service: 'gateway' }),
       port: options.ports.gateway,
       host: options.host,
       bodyLimit: options.bodyLimit,
@@ -96,11 +109,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       maxCost: options.maxCost,
       drainMs: options.drainMs,
       trustProxy: options.trustProxy,
+      waitingFor: () => waitingFor,
     });
     return {
       url: gateway.url,
       gatewayPort: gateway.port,
       subgraphs,
+      markReady() {
+        if (waitingFor === null) return;
+        options.log.info({ waitedFor: waitingFor }, 'hub ready');
+        waitingFor = null;
+      },
       close: () =>
         closeInTurn('hub', [
           ['closing the gateway', () => gateway.close()],

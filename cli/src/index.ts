@@ -1,4 +1,5 @@
 export * from './demo/escalations.seed.js';
+export * from './demo/panels.seed.js';
 export * from './demo/seed.js';
 export * from './graphql-client.js';
 export * from './hub.js';

@@ -17,7 +17,8 @@ const USAGE = `usage: hub <command>
   start                                  the embedded hub (what \`npm start\` runs)
   serve <gateway|cases|escalations|panels|learning>
                                          run one service alone, configured by environment
-  token --admin | --practitioner <id>    print a bearer token from the embedded key
+  token (--admin | --practitioner <id>) [--ttl 8h]
+                                         print a bearer token from the embedded key
   migrate                                run pending migrations of every subgraph
   audit verify                           check every subgraph's audit hash chain
   compose [--check]                      print subgraph schemas and compose the supergraph

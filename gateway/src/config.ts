@@ -87,7 +87,8 @@ const adminSubjectsSchema = z
     return subjects;
   });
 
-const gatewayEnvSchema = hubEnvSchema
+/** The variables the gateway reads; `.env.example` must list each (a test checks). */
+export const gatewayEnvSchema = hubEnvSchema
   .extend({
     PORT: portSchema(4000),
     HOST: z.string().min(1).default('127.0.0.1'),
@@ -111,7 +112,7 @@ const gatewayEnvSchema = hubEnvSchema
     HUB_TRUST_PROXY: trustProxySchema,
     /** Deepest selection nesting an operation may have. */
     HUB_MAX_DEPTH: positiveInt(10),
-    /** Highest estimated cost (graphql-armor's cost model) an operation may have. */
+    /** Highest estimated cost an operation may have (the model: docs/limits.md). */
     HUB_MAX_COST: positiveInt(5000),
   })
   .superRefine(

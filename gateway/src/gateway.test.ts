@@ -397,9 +397,11 @@ describe('gateway over real subgraphs', () => {
     });
 
     it('refuses an operation costlier than maxCost with BAD_USER_INPUT', async () => {
-      const result = await post('{ widgets(first: 100) { id name } }');
+      // 300 widgets count 300: each object 1, its scalar fields nothing.
+      const result = await post('{ widgets(first: 300) { id name } }');
+      expect(result.status).toBe(400);
       expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(result.body.errors?.[0]?.message).toMatch(/limit of 200/);
+      expect(result.body.errors?.[0]?.message).toMatch(/limit of 200 exceeded, found 300:/);
     });
 
     it('answers an oversized body with 413 and a GraphQL-shaped error', async () => {

@@ -18,7 +18,7 @@ import type { TokenVerifier } from './auth/verify-token.js';
 import type { TrustProxy } from './config.js';
 import { runInRequestScope, type GatewayContext } from './context.js';
 import { createErrorFormatter, internalError } from './graphql/mask-error.js';
-import { queryLimitRules } from './graphql/query-limits.js';
+import { queryCostPlugin, queryLimitRules } from './graphql/query-limits.js';
 import { SubgraphDataSource } from './graphql/subgraph.data-source.js';
 import { correlate, requestScopeOf } from './http/correlation-id.middleware.js';
 import { graphiqlRoutes } from './http/graphiql.route.js';
@@ -49,6 +49,11 @@ export interface GatewayOptions {
   drainMs?: number;
   /** How long /readyz waits for each subgraph. @default 2000 */
   readinessTimeoutMs?: number;
+  /**
+   * What the hub is still doing before clients should use it (e.g. `demo data`), or null: while
+   * it names something, /readyz answers 503 `{ status: 'starting', waitingFor }`. @default ready
+   */
+  waitingFor?: () => string | null;
   /** How long loading the actor from the directory may take. @default 5000 */
   actorTimeoutMs?: number;
   /**
@@ -156,15 +161,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }),
       // Apollo's default landing page loads from a CDN; GraphiQL is served from the hub instead.
       ApolloServerPluginLandingPageDisabled(),
+      queryCostPlugin(options),
     ],
   });
   // Resolved before Apollo starts, so missing GraphiQL files fail start-up with nothing to stop.
-  const graphiql = graphiqlRoutes();
+  const graphiql = graphiqlRoutes({ tokens: options.verifier.mode });
   await apollo.start();
 
   app.use(correlate(log));
-  app.use(healthRoutes(subgraphUrls, options.readinessTimeoutMs ?? 2000));
+  app.use(healthRoutes(subgraphUrls, options.readinessTimeoutMs ?? 2000, options.waitingFor));
   app.use(graphiql.assets);
+  // The hub's address alone lands on GraphiQL rather than Express's "Cannot GET /".
+  app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use(
     '/graphql',
     graphiql.page,

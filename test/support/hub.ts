@@ -86,6 +86,10 @@ export class TestClock {
   advanceDays(days: number): void {
     this.offsetMs += days * 24 * 60 * 60 * 1000;
   }
+  /** Reads `at` from now on, moving on with real time; null sets it back to the real time. */
+  set(at: Date | null): void {
+    this.offsetMs = at ? at.getTime() - Date.now() : 0;
+  }
 }
 
 /**

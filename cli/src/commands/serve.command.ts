@@ -46,7 +46,7 @@ export async function serveCommand(
           port: config.ESCALATIONS_PORT,
           host: config.ESCALATIONS_HOST,
           ownDatabaseUrl: config.ESCALATIONS_DATABASE_URL,
-          peers: { cases: config.CASES_INTERNAL_URL },
+          peers: { cases: config.CASES_INTERNAL_URL, panels: config.PANELS_INTERNAL_URL },
         },
       );
       break;
@@ -58,6 +58,7 @@ export async function serveCommand(
         port: config.PANELS_PORT,
         host: config.PANELS_HOST,
         ownDatabaseUrl: config.PANELS_DATABASE_URL,
+        peers: { cases: config.CASES_INTERNAL_URL, escalations: config.ESCALATIONS_INTERNAL_URL },
       });
       break;
     }

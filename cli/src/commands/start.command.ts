@@ -9,6 +9,7 @@ import {
 } from '@hub/kit';
 import type { CliConfig } from '../config.js';
 import { seedDemoEscalations } from '../demo/escalations.seed.js';
+import { seedDemoPanels } from '../demo/panels.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
 import { graphqlRequest } from '../graphql-client.js';
 import { startHub } from '../hub.js';
@@ -25,6 +26,12 @@ export async function startCommand(config: CliConfig): Promise<number> {
   const supergraphSdl = readFileSync(config.gateway.HUB_SUPERGRAPH_PATH, 'utf8');
   const key = config.gateway.OIDC_ISSUER ? null : await loadOrCreateEmbeddedKey(dataDir);
   const verifier = await createTokenVerifier(config.gateway, key);
+  // The demo's older escalations are raised with the clock set back (seedDemoEscalations); the
+  // rest of the time it is the system clock.
+  let clockOffsetMs = 0;
+  const clock = () => new Date(Date.now() + clockOffsetMs);
+  // Only an embedded key can seed the demo; until seeding is decided and done, not ready.
+  const mayCreateDemo = key !== null && config.hub.HUB_DEMO === '1';
   // The handler is in place before anything starts: Ctrl-C while starting stops cleanly too.
   const starting = startHub({
     targets: subgraphTargets(config),
@@ -48,6 +55,8 @@ export async function startCommand(config: CliConfig): Promise<number> {
     busPrefix: config.hub.HUB_BUS_PREFIX,
     overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
     drainMs: drainGraceMs(config.hub.HUB_SHUTDOWN_TIMEOUT_MS),
+    clock,
+    waitFor: mayCreateDemo ? 'demo data' : undefined,
   });
   closeOnSignals(
     log,
@@ -68,18 +77,22 @@ export async function startCommand(config: CliConfig): Promise<number> {
     `  Data:     ${config.hub.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite files under ${dataDir}/`}`,
   ];
   if (key) {
-    const target: SeedTarget = {
+    const target = {
       url: hub.url,
       adminToken: await mintToken(key, { subject: 'admin', admin: true }),
-      tokenFor: (id) => mintToken(key, { subject: id }),
-    };
-    if (config.hub.HUB_DEMO === '1' && (await isEmpty(target))) {
+      tokenFor: (id: string) => mintToken(key, { subject: id }),
+      setClock: (at: Date | null) => {
+        clockOffsetMs = at ? at.getTime() - Date.now() : 0;
+      },
+    } satisfies SeedTarget;
+    if (mayCreateDemo && (await isEmpty(target))) {
       const demo = await seedDemo(target);
-      await seedDemoEscalations(target, demo);
+      await seedDemoPanels(target, demo, await seedDemoEscalations(target, demo));
       lines.push(
         '  Demo:     created the Northbridge demo board, its cases and escalations at every stage (first start).',
       );
     }
+    hub.markReady();
     lines.push(
       '',
       'Tokens (the token is the last line printed):',
@@ -140,7 +153,11 @@ async function practitionerTable(target: SeedTarget): Promise<string[]> {
         { id: agency.id },
       );
       for (const p of practitioners) {
-        rows.push(`  ${p.id}  ${p.name.padEnd(44)} ${p.roles.join(', ')}  (${agency.name})`);
+        // A deactivated practitioner's tokens are refused: say so before someone mints one.
+        const state = p.active ? '' : '  (deactivated)';
+        rows.push(
+          `  ${p.id}  ${p.name.padEnd(44)} ${p.roles.join(', ')}  (${agency.name})${state}`,
+        );
       }
     }
   }

@@ -5,25 +5,9 @@
  * never add to it to make the check pass.
  */
 export const PENDING: readonly string[] = [
-  // Fields other subgraphs add to Escalation: the panel (panels) and what learning keeps.
-  'Escalation.panel',
+  // Fields learning adds to Escalation.
   'Escalation.themes',
   'Escalation.debrief',
-
-  // Panels subgraph: resolution panels.
-  'ResolutionPanel',
-  'PanelStatus',
-  'PanelMember',
-  'Representation',
-  'PanelDecision',
-  'ConvenePanelInput',
-  'SubmitRepresentationInput',
-  'RecordPanelDecisionInput',
-  'Query.resolutionPanel',
-  'Query.resolutionPanels',
-  'Mutation.conveneResolutionPanel',
-  'Mutation.submitRepresentation',
-  'Mutation.recordPanelDecision',
 
   // Learning subgraph: themes, debriefs, protocol amendments and de-identified statistics.
   'LearningTheme',

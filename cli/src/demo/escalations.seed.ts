@@ -50,6 +50,8 @@ const WITHDRAW = /* GraphQL */ `
 
 /** Demo escalations by what they show; ids are returned for the start banner and tests. */
 export interface DemoEscalations {
+  /** Raised two weeks ago and still at stage 1, past its deadline: the overdue filter finds it. */
+  overdue: string;
   atStage1: string;
   atStage2: string;
   atStage3: string;
@@ -59,13 +61,23 @@ export interface DemoEscalations {
   withdrawn: string;
 }
 
+/** Days since the overdue one was raised: past stage 1's 3 working days, whatever the holidays. */
+const OVERDUE_DAYS_AGO = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Fictional disagreements at every point of the procedure, made through the public API by the
- * demo practitioners themselves: at each of the four stages, resolved and awaiting confirmation,
- * closed, and withdrawn.
+ * demo practitioners themselves: one raised two weeks ago whose first stage is overdue, one at
+ * each of the four stages, resolved and awaiting confirmation, closed, and withdrawn.
+ *
+ * The API stamps everything with the hub's clock, so a stage can only be overdue once its
+ * working days have passed. The overdue one is therefore raised with the hub's clock set back
+ * (`target.setClock`), still through the API, and the clock is then set back to the real time;
+ * the rest happens now. The start command holds readiness (/readyz) until this has returned, so
+ * no client request is stamped with the earlier time.
  */
 export async function seedDemoEscalations(
-  target: SeedTarget,
+  target: SeedTarget & Required<Pick<SeedTarget, 'setClock'>>,
   demo: DemoData,
 ): Promise<DemoEscalations> {
   const as = async <T>(person: string, query: string, variables: Record<string, unknown>) =>
@@ -83,6 +95,32 @@ export async function seedDemoEscalations(
     ).escalateEscalation;
   const [ellie, jayden, amara, leo] = demo.cases;
   const { agencies, people } = demo;
+
+  // First, so that references follow the order the escalations were raised in.
+  const raisedAt = Date.now() - OVERDUE_DAYS_AGO * DAY_MS;
+  let overdue: { id: string };
+  try {
+    target.setClock(new Date(raisedAt));
+    overdue = await raise('health', {
+      caseId: ellie,
+      respondingAgencyId: agencies.police,
+      respondentId: people.police.id,
+      category: 'INFORMATION_SHARING',
+      ground: 'ACTION_NOT_TAKEN',
+      summary:
+        'The health visitor asked for the log of the domestic incident at the home; it has not been shared.',
+      desiredOutcome: 'The incident log shared with the health visitor before the next home visit.',
+    });
+    target.setClock(new Date(raisedAt + DAY_MS));
+    await note(
+      'health',
+      overdue.id,
+      'NOTE',
+      'Emailed PC Okafor again with the request; no reply yet.',
+    );
+  } finally {
+    target.setClock(null);
+  }
 
   const atStage1 = await raise('police', {
     caseId: ellie,
@@ -215,6 +253,7 @@ export async function seedDemoEscalations(
   });
 
   return {
+    overdue: overdue.id,
     atStage1: atStage1.id,
     atStage2: atStage2.id,
     atStage3: atStage3.id,

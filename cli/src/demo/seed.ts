@@ -5,6 +5,12 @@ export interface SeedTarget {
   url: string;
   adminToken: string;
   tokenFor(practitionerId: string): Promise<string>;
+  /**
+   * Sets the hub's clock (its subgraphs' `clock`) to `at`, or back to the real time with `null`,
+   * so that the demo's older escalations happened in the past: seedDemoEscalations needs it. Only
+   * a hub running in this process has a clock to set.
+   */
+  setClock?(at: Date | null): void;
 }
 
 export type AgencyKey =
@@ -31,6 +37,8 @@ const PEOPLE: {
   name: string;
   roles: string[];
   manager?: string;
+  /** Someone who has left: in the directory, deactivated, their tokens refused. */
+  deactivated?: true;
 }[] = [
   {
     key: 'policeSenior',
@@ -112,6 +120,14 @@ const PEOPLE: {
     name: 'Jo Patel (social worker)',
     roles: ['PRACTITIONER'],
     manager: 'cscManager',
+  },
+  {
+    key: 'cscLeaver',
+    agency: 'socialCare',
+    name: 'Mike Turner (social worker, left in March)',
+    roles: ['PRACTITIONER'],
+    manager: 'cscManager',
+    deactivated: true,
   },
   {
     key: 'earlyHelp',
@@ -200,6 +216,7 @@ export interface SeededPractitioner {
   name: string;
   roles: string[];
   agency: string;
+  active: boolean;
 }
 
 /** What the demo created, by the keys used above (tests use it as their fixture too). */
@@ -213,7 +230,8 @@ export interface DemoData {
 
 /**
  * Creates the demo board (a fictional partnership), its agencies, practitioners of every role
- * and a few cases, through the public API as real users would. Returns the practitioners.
+ * (and one who has left, deactivated) and a few cases, through the public API as real users
+ * would. Returns the practitioners.
  */
 export async function seedDemo(target: SeedTarget): Promise<DemoData> {
   const admin = <T>(query: string, variables: Record<string, unknown>) =>
@@ -264,12 +282,25 @@ export async function seedDemo(target: SeedTarget): Promise<DemoData> {
         },
       },
     );
+    if (person.deactivated) {
+      await admin(
+        /* GraphQL */ `
+          mutation ($id: ID!) {
+            setPractitionerActive(id: $id, active: false) {
+              id
+            }
+          }
+        `,
+        { id: createPractitioner.id },
+      );
+    }
     const agency = AGENCIES.find((a) => a.key === person.agency)!;
     people[person.key] = {
       id: createPractitioner.id,
       name: person.name,
       roles: person.roles,
       agency: agency.name,
+      active: !person.deactivated,
     };
   }
   const cases: string[] = [];

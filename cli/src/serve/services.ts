@@ -71,7 +71,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     portVariable: 'ESCALATIONS_PORT',
     defaultPort: 4002,
     hostVariable: 'ESCALATIONS_HOST',
-    required: [...SUBGRAPH_REQUIRED, 'CASES_INTERNAL_URL'],
+    required: [...SUBGRAPH_REQUIRED, 'CASES_INTERNAL_URL', 'PANELS_INTERNAL_URL'],
     optional: [...SUBGRAPH_OPTIONAL, 'ESCALATIONS_DATABASE_URL', 'HUB_OVERDUE_INTERVAL_MS'],
   },
   panels: {
@@ -79,7 +79,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     portVariable: 'PANELS_PORT',
     defaultPort: 4003,
     hostVariable: 'PANELS_HOST',
-    required: SUBGRAPH_REQUIRED,
+    required: [...SUBGRAPH_REQUIRED, 'CASES_INTERNAL_URL', 'ESCALATIONS_INTERNAL_URL'],
     optional: [...SUBGRAPH_OPTIONAL, 'PANELS_DATABASE_URL'],
   },
   learning: {

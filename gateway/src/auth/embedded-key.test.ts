@@ -1,9 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrCreateEmbeddedKey, mintToken } from './embedded-key.js';
+import {
+  EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS,
+  loadEmbeddedKey,
+  loadOrCreateEmbeddedKey,
+  mintToken,
+  tokenLifetimeSeconds,
+} from './embedded-key.js';
 
 describe('embedded key', () => {
   const dirs: string[] = [];
@@ -43,10 +49,40 @@ describe('embedded key', () => {
     const practitioner = decodeJwt(await mintToken(key, { subject: 'p-1' }));
     expect(practitioner).toMatchObject({ iss: 'hub-embedded', aud: 'hub', sub: 'p-1' });
     expect(practitioner.hub_admin).toBeUndefined();
-    expect(practitioner.exp! - practitioner.iat!).toBe(12 * 3600);
+    // One working day unless told otherwise.
+    expect(practitioner.exp! - practitioner.iat!).toBe(10 * 3600);
 
     const adminToken = await mintToken(key, { admin: true, expiresIn: '5m' });
     expect(decodeJwt(adminToken)).toMatchObject({ sub: 'admin', hub_admin: true });
     expect(decodeProtectedHeader(adminToken)).toMatchObject({ alg: 'ES256', kid: key.kid });
+  });
+
+  it('mints up to the ceiling the gateway enforces, never beyond', async () => {
+    const key = await loadOrCreateEmbeddedKey(dataDir());
+    const week = decodeJwt(await mintToken(key, { subject: 'p-1', expiresIn: '7d' }));
+    expect(week.exp! - week.iat!).toBe(EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS);
+    await expect(mintToken(key, { subject: 'p-1', expiresIn: '8d' })).rejects.toThrow(
+      /at most 604800 s, not 8d/,
+    );
+    await expect(mintToken(key, { subject: 'p-1', expiresIn: '2 hours' })).rejects.toThrow(
+      /written like 30m, 8h or 2d/,
+    );
+  });
+
+  it('reads lifetimes as <n><s|m|h|d>', () => {
+    expect(tokenLifetimeSeconds('45s')).toBe(45);
+    expect(tokenLifetimeSeconds('30m')).toBe(1800);
+    expect(tokenLifetimeSeconds('8h')).toBe(28_800);
+    expect(tokenLifetimeSeconds('2d')).toBe(172_800);
+    expect(tokenLifetimeSeconds('-1h')).toBe(-3600);
+    for (const span of ['', '8', 'h', '8 h', '8H', '1.5h', '2w', '8h ']) {
+      expect(tokenLifetimeSeconds(span), span).toBeNull();
+    }
+  });
+
+  it('loads nothing and creates nothing where there is no key', async () => {
+    const dir = dataDir();
+    expect(await loadEmbeddedKey(dir)).toBeNull();
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -21,8 +21,32 @@ export const ADMIN_SUBJECT = 'admin';
 export const ADMIN_CLAIM = 'hub_admin';
 export const EMBEDDED_ALGORITHM = 'ES256';
 
+/**
+ * The longest an embedded token may live (`exp` − `iat`, seconds): the gateway refuses longer
+ * ones and neither `mintToken` nor the token command makes them. A week covers a tester's working
+ * week; a token that leaks from a shell history or a script is dead within it.
+ */
+export const EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * How long an embedded token lives unless told otherwise: one working day, 10 hours rather than
+ * 8 so that a token minted at the start of a long day (with breaks and the overrun casework
+ * brings) lasts to its end, and is still dead by the next morning.
+ */
+export const EMBEDDED_TOKEN_DEFAULT_LIFETIME = '10h';
+
 const KEY_FILE = 'jwt-key.json';
-const DEFAULT_LIFETIME = '12h';
+const UNIT_SECONDS = { s: 1, m: 60, h: 60 * 60, d: 24 * 60 * 60 } as const;
+
+/**
+ * The seconds in a token lifetime written `<n><unit>`, unit one of s, m, h, d (`30m`, `8h`, `2d`),
+ * or null when `span` is not one. A negative span (a token already expired) is for tests.
+ */
+export function tokenLifetimeSeconds(span: string): number | null {
+  const match = /^(-?\d{1,9})([smhd])$/.exec(span);
+  if (!match) return null;
+  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+}
 
 /** The embedded default's signing key pair (ES256), as loaded from `<dataDir>/jwt-key.json`. */
 export interface EmbeddedKey {
@@ -54,8 +78,8 @@ async function createKeyFile(): Promise<KeyFile> {
 }
 
 /**
- * Writes the key file unless one exists. The gateway and the `token` command may both start on a
- * fresh data directory at once: writing a temporary file and hard-linking it into place means
+ * Writes the key file unless one exists. Two processes may start on a fresh data directory at
+ * once (a hub started twice, tests): writing a temporary file and hard-linking it into place means
  * exactly one key wins and nobody reads a half-written file.
  */
 function publish(file: string, content: KeyFile): void {
@@ -129,27 +153,43 @@ export type MintTokenOptions =
       /** The practitioner's id. */
       subject: string;
       admin?: false;
-      /** jose time span, e.g. `12h`, `30m`. @default '12h' */
+      /** Lifetime: `30m`, `8h`, `2d`…, at most the ceiling. @default '10h' */
       expiresIn?: string;
     }
   | {
       /** The bootstrap administrator: `sub` is `admin` and the token carries `hub_admin: true`. */
       admin: true;
       subject?: typeof ADMIN_SUBJECT;
-      /** jose time span, e.g. `12h`, `30m`. @default '12h' */
+      /** Lifetime: `30m`, `8h`, `2d`…, at most the ceiling. @default '10h' */
       expiresIn?: string;
     };
 
-/** Signs a bearer token with the embedded key (local use: `npm run token`, tests). */
+/**
+ * Signs a bearer token with the embedded key (local use: `npm run token`, tests). Throws for a
+ * lifetime it cannot read or above EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS, which the gateway refuses.
+ */
 export async function mintToken(key: EmbeddedKey, options: MintTokenOptions): Promise<string> {
   const subject = options.admin ? ADMIN_SUBJECT : options.subject;
   if (!subject) throw new Error('A practitioner token needs a subject (the practitioner id).');
+  const span = options.expiresIn ?? EMBEDDED_TOKEN_DEFAULT_LIFETIME;
+  const lifetime = tokenLifetimeSeconds(span);
+  if (lifetime === null) {
+    throw new Error(`A token lifetime is written like 30m, 8h or 2d, not "${span}".`);
+  }
+  if (lifetime > EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS) {
+    throw new Error(
+      `A token may live at most ${EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS} s, not ${span}.`,
+    );
+  }
+  // exp from the same instant as iat: jose would read the clock twice, and a second ticking in
+  // between would make a token minted for exactly the ceiling one second too long.
+  const issuedAt = Math.floor(Date.now() / 1000);
   return new SignJWT(options.admin ? { [ADMIN_CLAIM]: true } : {})
     .setProtectedHeader({ alg: EMBEDDED_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(EMBEDDED_ISSUER)
     .setAudience(EMBEDDED_AUDIENCE)
     .setSubject(subject)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? DEFAULT_LIFETIME)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + lifetime)
     .sign(key.privateKey);
 }

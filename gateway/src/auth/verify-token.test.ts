@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateEmbeddedKey, mintToken, type EmbeddedKey } from './embedded-key.js';
+import {
+  EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS,
+  loadOrCreateEmbeddedKey,
+  mintToken,
+  type EmbeddedKey,
+} from './embedded-key.js';
 import {
   bearerToken,
   createEmbeddedVerifier,
@@ -109,9 +114,62 @@ describe('embedded verifier', () => {
       .setIssuer('hub-embedded')
       .setAudience('hub')
       .setSubject('p-1')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(key.privateKey);
     expect(await refusal(verifier, token)).toBe('malformed');
+  });
+
+  describe('lifetime', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    /** A token signed by the hub's own key, with exactly the iat and exp given (seconds). */
+    const signed = (claims: { iat?: number; exp: number }) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer('hub-embedded')
+        .setAudience('hub')
+        .setSubject('p-1')
+        .sign(key.privateKey);
+    const refusedWith = async (token: string) => {
+      const error = await verifier.verify(token).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TokenError);
+      return { reason: (error as TokenError).reason, message: (error as TokenError).message };
+    };
+
+    it('accepts a working day, exactly the ceiling, and an iat within the clock tolerance', async () => {
+      const iat = now();
+      for (const token of [
+        await signed({ iat, exp: iat + 10 * 3600 }),
+        await signed({ iat, exp: iat + EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS }),
+        // The minting machine's clock 20 s ahead of the gateway's.
+        await signed({ iat: iat + 20, exp: iat + 20 + 3600 }),
+      ]) {
+        await expect(verifier.verify(token)).resolves.toEqual({ subject: 'p-1', admin: false });
+      }
+    });
+
+    it('refuses a token issued in the future beyond the clock tolerance', async () => {
+      const iat = now() + 120;
+      expect(await refusedWith(await signed({ iat, exp: iat + 3600 }))).toEqual({
+        reason: 'invalid',
+        message: 'The bearer token was issued in the future: check the clock where it was minted.',
+      });
+    });
+
+    it('refuses a token living longer than the ceiling: ten years, or one second', async () => {
+      const iat = now();
+      const tenYears = await signed({ iat, exp: iat + 10 * 365 * 86_400 });
+      expect(await refusedWith(tenYears)).toEqual({
+        reason: 'invalid',
+        message: 'The bearer token lives longer than this hub allows (7 days): get a new one.',
+      });
+      const justOver = await signed({ iat, exp: iat + EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS + 1 });
+      expect((await refusedWith(justOver)).reason).toBe('invalid');
+    });
+
+    it('refuses a token without iat, whose lifetime cannot be checked', async () => {
+      expect((await refusedWith(await signed({ exp: now() + 3600 }))).reason).toBe('invalid');
+    });
   });
 });
 

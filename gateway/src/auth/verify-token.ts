@@ -14,6 +14,7 @@ import {
   EMBEDDED_ALGORITHM,
   EMBEDDED_AUDIENCE,
   EMBEDDED_ISSUER,
+  EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS,
   loadOrCreateEmbeddedKey,
   type EmbeddedKey,
 } from './embedded-key.js';
@@ -117,19 +118,41 @@ async function verifyWith(
   }
 }
 
-/** Verifies tokens signed by the embedded key (`mintToken`); honours the admin claim. */
+/**
+ * Verifies tokens signed by the embedded key (`mintToken`); honours the admin claim. Whoever holds
+ * the key could sign a token for ten years, so the lifetime is checked here, not trusted: `iat`
+ * is required, may not lie in the future beyond the clock tolerance (a token dated ahead would
+ * outlive its stated lifetime), and `exp − iat` may not exceed
+ * EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS.
+ */
 export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): TokenVerifier {
   const options: JWTVerifyOptions = {
     issuer: EMBEDDED_ISSUER,
     audience: EMBEDDED_AUDIENCE,
     algorithms: [EMBEDDED_ALGORITHM],
-    requiredClaims: ['exp', 'sub'],
+    requiredClaims: ['exp', 'iat', 'sub'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
   return {
     mode: 'embedded',
     async verify(token) {
       const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, key.publicKey, options));
+      // jose has checked that both are numbers (required claims) and that exp has not passed.
+      const issuedAt = payload.iat!;
+      const expires = payload.exp!;
+      if (issuedAt > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS) {
+        throw new TokenError(
+          'The bearer token was issued in the future: check the clock where it was minted.',
+          'invalid',
+        );
+      }
+      if (expires - issuedAt > EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS) {
+        throw new TokenError(
+          `The bearer token lives longer than this hub allows ` +
+            `(${EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS / 86_400} days): get a new one.`,
+          'invalid',
+        );
+      }
       const admin = payload[ADMIN_CLAIM] === true;
       if (admin && payload.sub !== ADMIN_SUBJECT) {
         throw new TokenError('The bearer token is malformed.', 'malformed');

@@ -3,53 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Request, Router } from 'express';
 import express from 'express';
+import { GRAPHIQL_INIT_SCRIPT, graphiqlPage, type TokenSource } from './graphiql.page.js';
 
 const require = createRequire(import.meta.url);
 
 /** Where GraphiQL's files are served. */
 const ASSETS_PATH = '/graphiql/assets';
-
-/** Runs GraphiQL on the page; a file rather than an inline script so the CSP can forbid inline code. */
-const INIT_SCRIPT = `'use strict';
-(function () {
-  var url = window.location.origin + window.location.pathname;
-  var fetcher = GraphiQL.createFetcher({ url: url });
-  var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste your token here>' }, null, 2),
-      defaultEditorToolsVisibility: 'headers',
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: false,
-      defaultQuery:
-        '# Paste your bearer token in the Headers tab below.\\n' +
-        '# In the embedded default: npm run --silent token -- --practitioner <id>\\n' +
-        '# (or -- --admin); the token is the last line printed.\\n',
-    }),
-  );
-})();
-`;
-
-/** The page: everything it loads comes from the hub itself (no CDN). */
-const PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Safeguarding escalation hub: GraphiQL</title>
-    <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css" />
-    <style>body { margin: 0; } #graphiql { height: 100vh; }</style>
-  </head>
-  <body>
-    <div id="graphiql">Loading GraphiQL…</div>
-    <script src="/graphiql/assets/react.production.min.js"></script>
-    <script src="/graphiql/assets/react-dom.production.min.js"></script>
-    <script src="/graphiql/assets/graphiql.min.js"></script>
-    <script src="/graphiql/assets/graphiql-init.js"></script>
-  </body>
-</html>
-`;
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -93,12 +52,17 @@ export function wantsGraphiql(req: Request): boolean {
 /**
  * GraphiQL at `GET /graphql` for browsers, with its assets under /graphiql/assets. The page needs
  * no token to load; every operation it sends goes through authentication like any other.
+ * `tokens` (the verifier's mode) decides how the page says a token is got.
  */
-export function graphiqlRoutes(): { assets: Router; page: express.RequestHandler } {
+export function graphiqlRoutes(options: { tokens: TokenSource }): {
+  assets: Router;
+  page: express.RequestHandler;
+} {
   const files = resolveAssets();
+  const html = graphiqlPage(options.tokens);
   const assets = express.Router();
   assets.get(`${ASSETS_PATH}/graphiql-init.js`, (_req, res) => {
-    res.type('text/javascript').set('Cache-Control', 'no-cache').send(INIT_SCRIPT);
+    res.type('text/javascript').set('Cache-Control', 'no-cache').send(GRAPHIQL_INIT_SCRIPT);
   });
   assets.get(`${ASSETS_PATH}/:file`, (req, res, next) => {
     const file = files.get(String(req.params.file));
@@ -118,7 +82,7 @@ export function graphiqlRoutes(): { assets: Router; page: express.RequestHandler
       .set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
       .set('X-Content-Type-Options', 'nosniff')
       .set('Cache-Control', 'no-cache')
-      .send(PAGE);
+      .send(html);
   };
   return { assets, page };
 }

@@ -9,6 +9,12 @@ import {
 
 export type Readiness = 'ready' | 'unavailable';
 
+/** What /readyz answers while the hub is still starting (e.g. seeding the demo data). */
+export interface StartingReport {
+  status: 'starting';
+  waitingFor: string;
+}
+
 export interface ReadinessReport {
   status: Readiness;
   subgraphs: Record<SubgraphName, Readiness>;
@@ -39,14 +45,25 @@ export async function checkReadiness(
 
 /**
  * `GET /healthz`: 200 while the process lives (a liveness probe must not depend on others).
- * `GET /readyz`: 200 only when every subgraph is ready, else 503 naming the ones that are not.
+ * `GET /readyz`: 503 `{ status: 'starting', waitingFor }` while `waitingFor()` names what the hub
+ * is still doing before clients should use it; then 200 only when every subgraph is ready, else
+ * 503 naming the ones that are not.
  */
-export function healthRoutes(urls: SubgraphUrls, timeoutMs: number): Router {
+export function healthRoutes(
+  urls: SubgraphUrls,
+  timeoutMs: number,
+  waitingFor: () => string | null = () => null,
+): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    const pending = waitingFor();
+    if (pending !== null) {
+      res.status(503).json({ status: 'starting', waitingFor: pending } satisfies StartingReport);
+      return;
+    }
     const report = await checkReadiness(urls, timeoutMs);
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });

@@ -1,7 +1,8 @@
 import { hubEnvSchema, parseConfig, portSchema } from '@hub/kit';
 import { z } from 'zod';
 
-const casesEnvSchema = hubEnvSchema.extend({
+/** The variables the cases subgraph reads; `.env.example` must list each (a test checks). */
+export const casesEnvSchema = hubEnvSchema.extend({
   CASES_PORT: portSchema(4001),
   CASES_HOST: z.string().default('127.0.0.1'),
   /** Puts this subgraph in its own PostgreSQL database instead of DATABASE_URL's. */

@@ -1,13 +1,27 @@
-import { appendAudit, consumeOnce, recordEvent, type SubgraphServices } from '@hub/kit';
+import {
+  appendAudit,
+  consumeOnce,
+  recordEvent,
+  type HubEvent,
+  type SubgraphServices,
+} from '@hub/kit';
+import type { EntityManager } from '@mikro-orm/core';
 import { CaseAgency } from './entities/case-agency.entity.js';
 import { Case } from './entities/case.entity.js';
+import { PanelSeat } from './entities/panel-seat.entity.js';
 
 /**
  * An escalation names a responding agency; that agency must be able to see the case it is
- * challenged about, so the cases subgraph (which owns involvement) adds it, once per event.
+ * challenged about, so the cases subgraph (which owns involvement) adds it, once per event. The
+ * members of a resolution panel see the case it hears: PanelConvened seats them (a replica).
+ * One subscription, so one durable consumer on NATS.
  */
 export async function subscribeCases(services: SubgraphServices): Promise<void> {
-  await services.bus.subscribe('cases', ['EscalationRaised'], async (event) => {
+  await services.bus.subscribe('cases', ['EscalationRaised', 'PanelConvened'], async (event) => {
+    if (event.type === 'PanelConvened') {
+      await consumeOnce(services.db.orm, 'cases', event, (em) => seatPanel(em, event));
+      return;
+    }
     const caseId = String(event.payload.caseId);
     const agencyId = String(event.payload.respondingAgencyId);
     await consumeOnce(services.db.orm, 'cases', event, async (em) => {
@@ -30,4 +44,14 @@ export async function subscribeCases(services: SubgraphServices): Promise<void> 
       );
     });
   });
+}
+
+/** Seats a convened panel's members on the case it hears; a replay finds them seated. */
+async function seatPanel(em: EntityManager, event: HubEvent): Promise<void> {
+  const panelId = String(event.payload.panelId);
+  const caseId = String(event.payload.caseId);
+  for (const practitionerId of event.payload.memberIds as string[]) {
+    if (!(await em.findOne(PanelSeat, { panelId, practitionerId })))
+      em.create(PanelSeat, { panelId, practitionerId, caseId });
+  }
 }

@@ -7,7 +7,7 @@ import { casesMigrations } from './migrations/index.js';
 import { buildCasesSchema } from './schema.js';
 
 export { buildCasesSchema } from './schema.js';
-export { loadCasesConfig, type CasesConfig } from './config.js';
+export { casesEnvSchema, loadCasesConfig, type CasesConfig } from './config.js';
 export * from './entities/index.js';
 
 /**

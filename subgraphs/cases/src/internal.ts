@@ -17,6 +17,18 @@ function ids(value: unknown): string[] {
   return [...new Set(value.filter(isUuid))].slice(0, MAX_FACT_IDS);
 }
 
+function practitionerFact(p: Practitioner) {
+  return {
+    id: p.id,
+    name: p.name,
+    agencyId: p.agencyId,
+    boardId: p.boardId,
+    roles: p.roles,
+    lineManagerId: p.lineManagerId,
+    active: p.active,
+  };
+}
+
 /** Answers an actor lookup: the practitioner's directory entry, or 404 when there is none. */
 async function answerActor(
   res: Response,
@@ -48,9 +60,11 @@ async function answerActor(
 export function casesInternalRoutes(router: Router, db: HubDatabase): void {
   /**
    * `POST /internal/facts` answers, in one round trip, the directory and case facts another
-   * subgraph needs for its own rules: boards (region), agencies (board, kind), practitioners
-   * (agency, roles, line manager, active) and cases (board, involved agencies). Unknown ids are
-   * simply absent from the answer.
+   * subgraph needs for its own rules and its written record: boards (region), agencies (board,
+   * kind), practitioners (name, agency, roles, line manager, active), every practitioner of the
+   * agencies named in `agencyPractitioners` (who could sit on a resolution panel) and cases
+   * (board, involved agencies). Unknown ids are simply absent from the answer. A practitioner's name is directory
+   * data, visible on their board anyway; nothing about a child is answered here.
    */
   router.post('/facts', async (req, res) => {
     const em = db.orm.em.fork();
@@ -63,20 +77,18 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
     const agencies = await find(Agency, 'agencies');
     const practitioners = await find(Practitioner, 'practitioners');
     const cases = await find(Case, 'cases');
+    const ofAgencies = ids(ask.agencyPractitioners);
+    const agencyPractitioners = ofAgencies.length
+      ? await em.find(Practitioner, { agencyId: { $in: ofAgencies } })
+      : [];
     const involvements = cases.length
       ? await em.find(CaseAgency, { caseId: { $in: cases.map((c) => c.id) } })
       : [];
     res.json({
       boards: boards.map((b) => ({ id: b.id, region: b.region, name: b.name })),
       agencies: agencies.map((a) => ({ id: a.id, boardId: a.boardId, kind: a.kind })),
-      practitioners: practitioners.map((p) => ({
-        id: p.id,
-        agencyId: p.agencyId,
-        boardId: p.boardId,
-        roles: p.roles,
-        lineManagerId: p.lineManagerId,
-        active: p.active,
-      })),
+      practitioners: practitioners.map(practitionerFact),
+      agencyPractitioners: agencyPractitioners.map(practitionerFact),
       cases: cases.map((c) => ({
         id: c.id,
         boardId: c.boardId,

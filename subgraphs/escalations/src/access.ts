@@ -20,6 +20,12 @@ export function seesEscalation(actor: CaseworkActor, escalation: Escalation): bo
   );
 }
 
+/** A member of the escalation's resolution panel sees it and its record (ARCHITECTURE, "Visibility"). */
+export async function sitsOnPanel(ctx: EscalationsContext, escalationId: string): Promise<boolean> {
+  const seats = await ctx.loaders.panelSeats.load(escalationId);
+  return seats.some((seat) => seat.practitionerId === ctx.actor.id);
+}
+
 /**
  * Loads an escalation the caller may see and audits the read, or fails with NOT_FOUND exactly
  * as for an id that does not exist.
@@ -31,8 +37,12 @@ export async function loadVisibleEscalation(
 ): Promise<Escalation> {
   assertCasework(ctx.actor);
   const escalation = await ctx.loaders.escalation.load(id);
-  if (!escalation || !seesEscalation(ctx.actor, escalation))
+  if (
+    !escalation ||
+    !(seesEscalation(ctx.actor, escalation) || (await sitsOnPanel(ctx, escalation.id)))
+  ) {
     throw new NotFoundError('escalation', id, field);
+  }
   await ctx.loaders.auditEscalationRead.load(escalation.id);
   return escalation;
 }

@@ -2,12 +2,13 @@ import type { SubgraphDefinition } from '@hub/kit';
 import { createContext, type EscalationsContext } from './context.js';
 import * as entities from './entities/index.js';
 import { subscribeEscalations } from './events.js';
+import { escalationsInternalRoutes } from './internal.js';
 import { escalationsMigrations } from './migrations/index.js';
 import { startOverdueScheduler } from './scheduler/overdue.scheduler.js';
 import { buildEscalationsSchema } from './schema.js';
 
 export { buildEscalationsSchema } from './schema.js';
-export { loadEscalationsConfig, type EscalationsConfig } from './config.js';
+export { escalationsEnvSchema, loadEscalationsConfig, type EscalationsConfig } from './config.js';
 export { emitOverdueStages } from './scheduler/overdue.scheduler.js';
 export * from './calendar/working-days.js';
 
@@ -24,6 +25,7 @@ export function escalationsSubgraph(
     migrations: escalationsMigrations,
     buildSchema: buildEscalationsSchema,
     createContext,
+    internal: escalationsInternalRoutes,
     subscribe: subscribeEscalations,
     background: (services) => startOverdueScheduler(services, options.overdueIntervalMs ?? 60_000),
   };

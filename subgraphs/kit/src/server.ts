@@ -93,8 +93,13 @@ function requireActor(key: Uint8Array, log: Logger, serviceOnly: boolean) {
       res.locals.auth = verified satisfies Authenticated;
       next();
     } catch (error) {
+      // The caller's mistake, not the subgraph's: one line saying why, no stack trace. The path
+      // leaves out the query string, where a GET may carry a whole operation.
       log.warn(
-        { err: error, path: req.path },
+        {
+          path: req.originalUrl.split('?')[0],
+          reason: error instanceof Error ? error.message : String(error),
+        },
         'refused a request without a valid gateway signature',
       );
       res

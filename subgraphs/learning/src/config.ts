@@ -1,7 +1,8 @@
 import { hubEnvSchema, parseConfig, portSchema } from '@hub/kit';
 import { z } from 'zod';
 
-const learningEnvSchema = hubEnvSchema.extend({
+/** The variables the learning subgraph reads; `.env.example` must list each (a test checks). */
+export const learningEnvSchema = hubEnvSchema.extend({
   LEARNING_PORT: portSchema(4004),
   LEARNING_HOST: z.string().default('127.0.0.1'),
   /** Puts this subgraph in its own PostgreSQL database instead of DATABASE_URL's. */

@@ -2,7 +2,7 @@ import type { HubContext, SubgraphDefinition } from '@hub/kit';
 import { buildLearningSchema } from './schema.js';
 
 export { buildLearningSchema } from './schema.js';
-export { loadLearningConfig, type LearningConfig } from './config.js';
+export { learningEnvSchema, loadLearningConfig, type LearningConfig } from './config.js';
 
 /**
  * The learning subgraph: learning themes, debriefs, protocol amendments and de-identified statistics. It starts, migrates its kit tables (outbox, audit log) and

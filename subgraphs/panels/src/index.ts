@@ -1,17 +1,23 @@
-import type { HubContext, SubgraphDefinition } from '@hub/kit';
+import type { SubgraphDefinition } from '@hub/kit';
+import { createContext, type PanelsContext } from './context.js';
+import * as entities from './entities/index.js';
+import { panelsInternalRoutes } from './internal.js';
+import { panelsMigrations } from './migrations/index.js';
 import { buildPanelsSchema } from './schema.js';
 
 export { buildPanelsSchema } from './schema.js';
-export { loadPanelsConfig, type PanelsConfig } from './config.js';
+export { panelsEnvSchema, loadPanelsConfig, type PanelsConfig } from './config.js';
 
 /**
- * The panels subgraph: resolution panels, their members, representations and decisions. It starts, migrates its kit tables (outbox, audit log) and
- * takes part in composition; its features arrive with their own issues.
+ * The panels subgraph: resolution panels convened at an escalation's panel stage, their members,
+ * the agencies' representations, and the decision that resolves the escalation (through the
+ * PanelDecided event, which the escalations subgraph applies).
  */
-export const panelsSubgraph: SubgraphDefinition<HubContext> = {
+export const panelsSubgraph: SubgraphDefinition<PanelsContext> = {
   name: 'panels',
-  entities: [],
-  migrations: [],
+  entities: Object.values(entities),
+  migrations: panelsMigrations,
   buildSchema: buildPanelsSchema,
-  createContext: (base) => base,
+  createContext,
+  internal: panelsInternalRoutes,
 };

@@ -6,6 +6,7 @@ import { CaseAgency } from '../entities/case-agency.entity.js';
 import { Case } from '../entities/case.entity.js';
 import { ChildIdentifier } from '../entities/child-identifier.entity.js';
 import { ChildSubject } from '../entities/child-subject.entity.js';
+import { PanelSeat } from '../entities/panel-seat.entity.js';
 import { Practitioner } from '../entities/practitioner.entity.js';
 import { SourceRecord } from '../entities/source-record.entity.js';
 
@@ -22,6 +23,11 @@ export function createCasesLoaders(ctx: HubContext) {
       (boardIds) =>
         em.find(Agency, { boardId: { $in: [...boardIds] } }, { orderBy: { name: 'asc' } }),
       (agency) => agency.boardId,
+    ),
+    /** Who sits on a resolution panel about each case (a replica from PanelConvened). */
+    panelSeats: groupedLoader<string, PanelSeat>(
+      (caseIds) => em.find(PanelSeat, { caseId: { $in: [...caseIds] } }),
+      (row) => row.caseId,
     ),
     /** Involvements of each case, in the order agencies were added. */
     involvements: groupedLoader<string, CaseAgency>(

@@ -1,4 +1,5 @@
 import { CasesInitialMigration } from './initial.migration.js';
+import { CasePanelSeatMigration } from './panel-seat.migration.js';
 import { PractitionerExternalSubjectMigration } from './practitioner-external-subject.migration.js';
 import { CaseReferencePerBoardMigration } from './reference-per-board.migration.js';
 
@@ -13,4 +14,5 @@ export const casesMigrations = [
     name: 'Migration20261124000300_practitioner_external_subject',
     class: PractitionerExternalSubjectMigration,
   },
+  { name: 'Migration20261201000100_case_panel_seat', class: CasePanelSeatMigration },
 ];

@@ -44,12 +44,16 @@ export async function loadVisibleCase(
   assertCasework(ctx.actor);
   const found = await ctx.loaders.case.load(id);
   const involved = found ? await ctx.loaders.involvements.load(found.id) : [];
+  // Members of a resolution panel about the case see it too (its child's details stay hidden).
+  const seats = found ? await ctx.loaders.panelSeats.load(found.id) : [];
   if (
     !found ||
-    !seesCase(
-      ctx.actor,
-      found.boardId,
-      involved.map((row) => row.agencyId),
+    !(
+      seesCase(
+        ctx.actor,
+        found.boardId,
+        involved.map((row) => row.agencyId),
+      ) || seats.some((seat) => seat.practitionerId === ctx.actor.id)
     )
   ) {
     throw new NotFoundError('case', id, field);

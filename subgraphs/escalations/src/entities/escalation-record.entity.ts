@@ -38,6 +38,14 @@ export class EscalationRecord {
   @Property({ type: 'datetime' })
   recordedAt!: Date;
 
+  /**
+   * Its place among the records one change writes at one instant (the concern before the
+   * consultation when an escalation is raised at a later stage); the record is read in the order
+   * things happened: occurredAt, then recordedAt, then this.
+   */
+  @Property()
+  sequence: number = 0;
+
   /** Practitioner ids; always includes the raiser (and the respondent when named). */
   @Property({ type: 'json' })
   sharedWithIds!: string[];

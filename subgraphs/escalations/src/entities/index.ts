@@ -6,3 +6,4 @@ export * from './escalation.entity.js';
 export * from './issue-completion.entity.js';
 export * from './outcome-confirmation.entity.js';
 export * from './outstanding-issue.entity.js';
+export * from './panel-seat.entity.js';

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { LocalDate } from '@hub/kit';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/** An issue the agreed outcome leaves open, and who pursues it by when. Its completion is a separate row. */
+/**
+ * An issue the agreed outcome leaves open, and who pursues it by when. Its completion is a separate
+ * row. The GraphQL type is shared with the panels subgraph (a panel decision's outstanding issues
+ * become the outcome's, with the same ids), so it is `@shareable`.
+ */
+@Directive('@shareable')
 @ObjectType()
 @Entity({ tableName: 'outstanding_issue' })
 export class OutstandingIssue {

@@ -13,6 +13,8 @@ export interface AgencyFact {
 }
 export interface PractitionerFact {
   id: string;
+  /** As the directory has it, for the written record (e.g. who was consulted). */
+  name: string;
   agencyId: string;
   boardId: string;
   roles: Role[];

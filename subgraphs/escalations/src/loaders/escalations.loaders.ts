@@ -7,6 +7,7 @@ import { Escalation } from '../entities/escalation.entity.js';
 import { IssueCompletion } from '../entities/issue-completion.entity.js';
 import { OutcomeConfirmation } from '../entities/outcome-confirmation.entity.js';
 import { OutstandingIssue } from '../entities/outstanding-issue.entity.js';
+import { PanelSeat } from '../entities/panel-seat.entity.js';
 
 /** One set per request; every lookup by key in the escalations subgraph goes through these. */
 export function createEscalationsLoaders(ctx: HubContext) {
@@ -25,7 +26,13 @@ export function createEscalationsLoaders(ctx: HubContext) {
   return {
     escalation: entityLoader(em, Escalation),
     stages: byEscalation(EscalationStage, { number: 'asc' }),
-    records: byEscalation(EscalationRecord, { recordedAt: 'asc', id: 'asc' }),
+    // In the order things happened; records written together keep the order they were written in.
+    records: byEscalation(EscalationRecord, {
+      occurredAt: 'asc',
+      recordedAt: 'asc',
+      sequence: 'asc',
+      id: 'asc',
+    }),
     issues: byEscalation(OutstandingIssue, { createdAt: 'asc', id: 'asc' }),
     confirmations: byEscalation(OutcomeConfirmation, { confirmedAt: 'asc' }),
     outcome: keyedLoader<string, AgreedOutcome>(
@@ -57,6 +64,8 @@ export function createEscalationsLoaders(ctx: HubContext) {
       },
       (row) => `${row.boardId}:${row.version}`,
     ),
+    /** Who sits on each escalation's resolution panel (a replica from PanelConvened). */
+    panelSeats: byEscalation(PanelSeat, { practitionerId: 'asc' }),
     auditEscalationRead: auditReads(ctx, 'escalation.read', 'Escalation'),
   };
 }

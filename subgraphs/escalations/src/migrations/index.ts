@@ -1,4 +1,6 @@
 import { EscalationsInitialMigration } from './initial.migration.js';
+import { EscalationPanelSeatMigration } from './panel-seat.migration.js';
+import { EscalationRecordSequenceMigration } from './record-sequence.migration.js';
 import { EscalationReferencePerBoardMigration } from './reference-per-board.migration.js';
 
 /** Every migration of the escalations subgraph, oldest first. Never edit one that has shipped: add one. */
@@ -8,4 +10,9 @@ export const escalationsMigrations = [
     name: 'Migration20261124000200_escalation_reference_per_board',
     class: EscalationReferencePerBoardMigration,
   },
+  {
+    name: 'Migration20261125000200_escalation_record_sequence',
+    class: EscalationRecordSequenceMigration,
+  },
+  { name: 'Migration20261201000200_escalation_panel_seat', class: EscalationPanelSeatMigration },
 ];

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { seesEscalation } from '../access.js';
+import { seesEscalation, sitsOnPanel } from '../access.js';
 import type { EscalationsContext } from '../context.js';
 import { Escalation } from '../entities/escalation.entity.js';
 import { CaseRef } from '../types/references.type.js';
@@ -17,7 +17,13 @@ export class CaseEscalationsResolver {
     // The gateway only reaches here through a Case the caller may see; still, analysts see none.
     if (actor.kind !== 'practitioner' || !actor.agencyId) return [];
     const all = await ctx.loaders.escalationsByCase.load(theCase.id);
-    const visible = all.filter((escalation) => seesEscalation(actor as never, escalation));
+    const seen = await Promise.all(
+      all.map(
+        async (escalation) =>
+          seesEscalation(actor as never, escalation) || (await sitsOnPanel(ctx, escalation.id)),
+      ),
+    );
+    const visible = all.filter((_, i) => seen[i]);
     await Promise.all(
       visible.map((escalation) => ctx.loaders.auditEscalationRead.load(escalation.id)),
     );

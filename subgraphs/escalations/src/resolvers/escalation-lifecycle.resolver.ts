@@ -32,12 +32,13 @@ import {
   WORK_RECORD_KINDS,
 } from '../enums.js';
 import { claimVersion, eventFacts } from '../escalation-state.js';
-import { lineManagementChain } from '../facts/cases-facts.js';
+import { lineManagementChain, type PractitionerFact } from '../facts/cases-facts.js';
 import { AddEscalationRecordInput } from '../inputs/add-escalation-record.input.js';
 import { EscalateInput } from '../inputs/escalate.input.js';
 import { RaiseEscalationInput } from '../inputs/raise-escalation.input.js';
 import { ResolveEscalationInput } from '../inputs/resolve-escalation.input.js';
 import { currentPolicy } from '../policy/policy.service.js';
+import { consultationText } from '../record-text.js';
 import { markOverdue } from '../scheduler/overdue.scheduler.js';
 
 /** A record's occurredAt may run this far ahead of the hub's clock (clock skew), no further. */
@@ -82,7 +83,7 @@ export class EscalationLifecycleResolver {
         `must be from 1 to ${policy.stages.length}: the board's policy has ${policy.stages.length} stages`,
       );
     }
-    if (startAt > 1) await checkLaterStart(ctx, actor, input, justification);
+    const consulted = startAt > 1 ? await checkLaterStart(ctx, actor, input, justification) : null;
 
     const escalation = await ctx.em.transactional(async (tx) => {
       const { reference } = await allocateReference(tx, theCase.boardId, 'ESC', now);
@@ -120,26 +121,28 @@ export class EscalationLifecycleResolver {
         now,
         startAt > 1 ? justification : null,
       );
-      writeRecord(
-        tx,
-        escalation,
-        actor.id,
-        RecordKind.CONCERN_RAISED,
-        startAt,
-        escalation.summary,
-        now,
-      );
-      if (startAt > 1) {
-        writeRecord(
-          tx,
-          escalation,
-          actor.id,
-          RecordKind.CONSULTATION,
-          startAt,
-          `Immediate risk: started at stage ${startAt} (${stage.name}). Justification: ${justification}. ` +
-            `Consulted: practitioner ${input.consultedId}.`,
-          now,
-        );
+      writeRecord(tx, escalation, {
+        authorId: actor.id,
+        kind: RecordKind.CONCERN_RAISED,
+        stageNumber: startAt,
+        text: escalation.summary,
+        occurredAt: now,
+      });
+      if (consulted && justification) {
+        // Written with the concern, at the same instant: the sequence keeps it after the concern.
+        writeRecord(tx, escalation, {
+          authorId: actor.id,
+          kind: RecordKind.CONSULTATION,
+          stageNumber: startAt,
+          text: consultationText({
+            stageNumber: startAt,
+            stageName: stage.name,
+            justification,
+            consulted,
+          }),
+          occurredAt: now,
+          sequence: 1,
+        });
       }
       recordEvent(tx, 'EscalationRaised', escalation.id, {
         ...eventFacts(escalation),
@@ -204,17 +207,15 @@ export class EscalationLifecycleResolver {
     const stages = await ctx.loaders.stages.load(escalation.id);
     const stageNumber = escalation.currentStageNumber ?? stages.at(-1)!.number;
     const record = await ctx.em.transactional(async (tx) => {
-      const record = writeRecord(
-        tx,
-        escalation,
-        actor.id,
-        input.kind,
+      const record = writeRecord(tx, escalation, {
+        authorId: actor.id,
+        kind: input.kind,
         stageNumber,
-        input.text.trim(),
+        text: input.text.trim(),
         occurredAt,
-        extra,
-        now,
-      );
+        recordedAt: now,
+        sharedWith: extra,
+      });
       recordEvent(tx, 'EscalationRecordAdded', escalation.id, {
         ...eventFacts(escalation),
         stageNumber,
@@ -253,23 +254,23 @@ export class EscalationLifecycleResolver {
           : `Stage ${stage.number} is the last stage of the board's policy: its acting roles (${definition.actingRoles.join(', ')}) resolve it.`,
       );
     }
-    if (!escalation.immediateRisk) {
-      const records = await ctx.loaders.records.load(escalation.id);
-      const worked = records.some(
-        (r) => r.stageNumber === stage.number && WORK_RECORD_KINDS.includes(r.kind),
+    if (!escalation.immediateRisk && !(await workedAt(ctx, escalation, stage.number))) {
+      throw new PolicyViolationError(
+        `Record at least one discussion, action or decision at stage ${stage.number} before escalating: disagreements are resolved at the lowest stage possible.`,
       );
-      if (!worked) {
-        throw new PolicyViolationError(
-          `Record at least one discussion, action or decision at stage ${stage.number} before escalating: disagreements are resolved at the lowest stage possible.`,
-        );
-      }
     }
     const reason = input.reason.trim();
     const result = await ctx.em.transactional(async (tx) => {
       const now = ctx.now();
       const current = await claimVersion(tx, escalation.id, input.expectedVersion);
       const left = await completeStage(tx, current, StageResult.ESCALATED, now);
-      writeRecord(tx, current, ctx.actor.id, RecordKind.ESCALATED, left.number, reason, now);
+      writeRecord(tx, current, {
+        authorId: ctx.actor.id,
+        kind: RecordKind.ESCALATED,
+        stageNumber: left.number,
+        text: reason,
+        occurredAt: now,
+      });
       const entered = enterStage(tx, current, policy, left.number + 1, now, reason);
       current.currentStageNumber = entered.number;
       current.currentStageDueAt = entered.dueAt;
@@ -300,6 +301,13 @@ export class EscalationLifecycleResolver {
     if (!mayActAtStage(ctx.actor, escalation, definition)) {
       throw new ForbiddenError(
         `Only the raiser, or a ${definition.actingRoles.join(' / ')} of one of the two agencies, may record the outcome at stage ${stage.number}.`,
+      );
+    }
+    // The outcome says what was agreed; the record must also say how it was reached at this
+    // stage, by its participants (docs/decisions.md). Immediate risk is no reason to skip that.
+    if (!(await workedAt(ctx, escalation, stage.number))) {
+      throw new PolicyViolationError(
+        `Record at least one discussion, action or decision at stage ${stage.number} before recording the outcome: the record shows how the agreement was reached at the stage that agreed it.`,
       );
     }
     const issues = input.outstandingIssues ?? [];
@@ -334,7 +342,13 @@ export class EscalationLifecycleResolver {
           createdAt: now,
         });
       }
-      writeRecord(tx, current, ctx.actor.id, RecordKind.OUTCOME, completed.number, summary, now);
+      writeRecord(tx, current, {
+        authorId: ctx.actor.id,
+        kind: RecordKind.OUTCOME,
+        stageNumber: completed.number,
+        text: summary,
+        occurredAt: now,
+      });
       current.status = EscalationStatus.RESOLVED;
       current.currentStageNumber = null;
       current.currentStageDueAt = null;
@@ -390,15 +404,13 @@ export class EscalationLifecycleResolver {
         confirmedAt: now,
       });
       const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
-      writeRecord(
-        tx,
-        current,
-        actor.id,
-        RecordKind.CONFIRMATION,
-        outcome.agreedAtStage,
-        `Agreed outcome confirmed in writing for the ${actor.agencyKind} agency.`,
-        now,
-      );
+      writeRecord(tx, current, {
+        authorId: actor.id,
+        kind: RecordKind.CONFIRMATION,
+        stageNumber: outcome.agreedAtStage,
+        text: `Agreed outcome confirmed in writing for the ${actor.agencyKind} agency.`,
+        occurredAt: now,
+      });
       recordEvent(tx, 'OutcomeConfirmed', current.id, {
         ...eventFacts(current),
         agencyKind: actor.agencyKind,
@@ -448,7 +460,13 @@ export class EscalationLifecycleResolver {
       const now = ctx.now();
       const current = await claimVersion(tx, escalation.id, escalation.version);
       const left = await completeStage(tx, current, StageResult.WITHDRAWN, now);
-      writeRecord(tx, current, ctx.actor.id, RecordKind.WITHDRAWAL, left.number, text, now);
+      writeRecord(tx, current, {
+        authorId: ctx.actor.id,
+        kind: RecordKind.WITHDRAWAL,
+        stageNumber: left.number,
+        text,
+        occurredAt: now,
+      });
       current.status = EscalationStatus.WITHDRAWN;
       current.currentStageNumber = null;
       current.currentStageDueAt = null;
@@ -491,15 +509,13 @@ export class EscalationLifecycleResolver {
         completedAt: now,
       });
       const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
-      writeRecord(
-        tx,
-        current,
-        ctx.actor.id,
-        RecordKind.NOTE,
-        outcome.agreedAtStage,
-        `Outstanding issue done: ${issue.description}`,
-        now,
-      );
+      writeRecord(tx, current, {
+        authorId: ctx.actor.id,
+        kind: RecordKind.NOTE,
+        stageNumber: outcome.agreedAtStage,
+        text: `Outstanding issue done: ${issue.description}`,
+        occurredAt: now,
+      });
       recordEvent(tx, 'OutstandingIssueCompleted', current.id, {
         ...eventFacts(current),
         completedAt: now.toISOString(),
@@ -517,6 +533,16 @@ export class EscalationLifecycleResolver {
     afterChange(ctx);
     return result;
   }
+}
+
+/** Whether a DISCUSSION, ACTION or DECISION is on the record at stage `stageNumber`. */
+async function workedAt(
+  ctx: EscalationsContext,
+  escalation: Escalation,
+  stageNumber: number,
+): Promise<boolean> {
+  const records = await ctx.loaders.records.load(escalation.id);
+  return records.some((r) => r.stageNumber === stageNumber && WORK_RECORD_KINDS.includes(r.kind));
 }
 
 /** The open escalation's current stage and its policy definition; CONFLICT when not open or stale. */
@@ -568,12 +594,13 @@ async function checkRespondent(
   }
 }
 
+/** Checks a start after stage 1 and answers the consulted practitioner, whom the record names. */
 async function checkLaterStart(
   ctx: EscalationsContext,
   actor: CaseworkActor,
   input: RaiseEscalationInput,
   justification: string | null,
-) {
+): Promise<PractitionerFact> {
   if (!input.immediateRisk) {
     throw new PolicyViolationError(
       'An escalation starts at stage 1: only a child at immediate risk may start later (set immediateRisk, give a justification and the line manager or safeguarding lead you consulted).',
@@ -599,6 +626,7 @@ async function checkLaterStart(
       'must be an active line manager or safeguarding lead of your agency',
     );
   }
+  return consulted;
 }
 
 function enterStage(
@@ -638,33 +666,42 @@ async function completeStage(
   return stage;
 }
 
+interface NewRecord {
+  authorId: string;
+  kind: RecordKind;
+  stageNumber: number;
+  text: string;
+  occurredAt: Date;
+  /** @default occurredAt */
+  recordedAt?: Date;
+  /** Practitioners to share it with besides the raiser and the respondent. */
+  sharedWith?: string[];
+  /** Its place among the records one change writes at one instant. @default 0 */
+  sequence?: number;
+}
+
 function writeRecord(
   tx: EntityManager,
   escalation: Escalation,
-  authorId: string,
-  kind: RecordKind,
-  stageNumber: number,
-  text: string,
-  occurredAt: Date,
-  extraSharedWith: string[] = [],
-  recordedAt = occurredAt,
+  record: NewRecord,
 ): EscalationRecord {
   // Every record is shared with the raiser and the respondent, whatever else is asked.
   const sharedWithIds = [
     ...new Set([
       escalation.raisedById,
       ...(escalation.respondentId ? [escalation.respondentId] : []),
-      ...extraSharedWith,
+      ...(record.sharedWith ?? []),
     ]),
   ];
   return tx.create(EscalationRecord, {
     escalationId: escalation.id,
-    stageNumber,
-    kind,
-    authorId,
-    text,
-    occurredAt,
-    recordedAt,
+    stageNumber: record.stageNumber,
+    kind: record.kind,
+    authorId: record.authorId,
+    text: record.text,
+    occurredAt: record.occurredAt,
+    recordedAt: record.recordedAt ?? record.occurredAt,
+    sequence: record.sequence ?? 0,
     sharedWithIds,
   });
 }

@@ -6,6 +6,7 @@ import { AgreedOutcome } from '../entities/agreed-outcome.entity.js';
 import { EscalationRecord } from '../entities/escalation-record.entity.js';
 import { EscalationStage } from '../entities/escalation-stage.entity.js';
 import { Escalation } from '../entities/escalation.entity.js';
+import { PanelSeat } from '../entities/panel-seat.entity.js';
 import { EscalationStatus } from '../enums.js';
 import { EscalationFilter } from '../inputs/escalation-filter.input.js';
 import { EscalationConnection } from '../types/escalation-connection.type.js';
@@ -31,11 +32,19 @@ export class EscalationResolver {
     assertCasework(actor);
     const size = pageSize(first);
     const cursor = after ? parseTimeCursor(after) : null;
+    // Members of a resolution panel see its escalation too.
+    const seats = isBoardManagerOf(actor, actor.boardId)
+      ? []
+      : await ctx.em.find(PanelSeat, { practitionerId: actor.id });
     const query = () => {
       const qb = ctx.em.createQueryBuilder(Escalation, 'e').where({ boardId: actor.boardId });
       if (!isBoardManagerOf(actor, actor.boardId)) {
         qb.andWhere({
-          $or: [{ raisingAgencyId: actor.agencyId }, { respondingAgencyId: actor.agencyId }],
+          $or: [
+            { raisingAgencyId: actor.agencyId },
+            { respondingAgencyId: actor.agencyId },
+            ...(seats.length ? [{ id: { $in: seats.map((seat) => seat.escalationId) } }] : []),
+          ],
         });
       }
       if (filter?.boardId) qb.andWhere({ boardId: filter.boardId });

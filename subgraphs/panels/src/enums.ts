@@ -1,0 +1,8 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum PanelStatus {
+  CONVENED = 'CONVENED',
+  DECIDED = 'DECIDED',
+}
+
+registerEnumType(PanelStatus, { name: 'PanelStatus' });

@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import type { InternalClient, RequestMeta } from '@hub/kit';
+import type { AgencyKind, Role } from '@hub/schema';
+
+export interface AgencyFact {
+  id: string;
+  boardId: string;
+  kind: AgencyKind;
+}
+export interface PractitionerFact {
+  id: string;
+  name: string;
+  agencyId: string;
+  boardId: string;
+  roles: Role[];
+  active: boolean;
+}
+
+type FactKind = 'agencies' | 'practitioners';
+
+/**
+ * Directory facts the panel rules need from the cases subgraph, as the escalations subgraph asks
+ * for them (`POST /internal/facts`): a DataLoader per kind, per request, so lookups in one tick
+ * share one call and the answers are cached for the request only.
+ */
+export function createCaseFactLoaders(client: InternalClient, meta: RequestMeta) {
+  const loader = <T extends { id: string }>(kind: FactKind) =>
+    new DataLoader<string, T | null>(async (ids) => {
+      const answer = await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta);
+      const byId = new Map(answer[kind].map((fact) => [fact.id, fact]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  return {
+    agency: loader<AgencyFact>('agencies'),
+    practitioner: loader<PractitionerFact>('practitioners'),
+    /** Every practitioner of an agency: who of a concerned agency could sit on its panel. */
+    agencyPractitioners: new DataLoader<string, PractitionerFact[]>(async (agencyIds) => {
+      const answer = await client.post<{ agencyPractitioners: PractitionerFact[] }>(
+        '/facts',
+        { agencyPractitioners: agencyIds },
+        meta,
+      );
+      return agencyIds.map((id) => answer.agencyPractitioners.filter((p) => p.agencyId === id));
+    }),
+  };
+}
+
+export type CaseFactLoaders = ReturnType<typeof createCaseFactLoaders>;
