@@ -1,5 +1,4 @@
-import DataLoader from 'dataloader';
-import type { InternalClient, RequestMeta } from '@hub/kit';
+import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 import type { AgencyKind, Role } from '@hub/schema';
 
 export interface BoardFact {
@@ -37,11 +36,11 @@ type FactKind = 'boards' | 'agencies' | 'practitioners' | 'cases';
  */
 export function createFactLoaders(client: InternalClient, meta: RequestMeta) {
   const loader = <T extends { id: string }>(kind: FactKind) =>
-    new DataLoader<string, T | null>(async (ids) => {
-      const answer = await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta);
-      const byId = new Map(answer[kind].map((fact) => [fact.id, fact]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    keyedLoader<string, T>(
+      async (ids) =>
+        (await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta))[kind],
+      (fact) => fact.id,
+    );
   return {
     board: loader<BoardFact>('boards'),
     agency: loader<AgencyFact>('agencies'),

@@ -1,5 +1,4 @@
-import DataLoader from 'dataloader';
-import type { InternalClient, RequestMeta } from '@hub/kit';
+import { groupedLoader, keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 import type { AgencyKind, Role } from '@hub/schema';
 
 export interface AgencyFact {
@@ -25,23 +24,26 @@ type FactKind = 'agencies' | 'practitioners';
  */
 export function createCaseFactLoaders(client: InternalClient, meta: RequestMeta) {
   const loader = <T extends { id: string }>(kind: FactKind) =>
-    new DataLoader<string, T | null>(async (ids) => {
-      const answer = await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta);
-      const byId = new Map(answer[kind].map((fact) => [fact.id, fact]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    keyedLoader<string, T>(
+      async (ids) =>
+        (await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta))[kind],
+      (fact) => fact.id,
+    );
   return {
     agency: loader<AgencyFact>('agencies'),
     practitioner: loader<PractitionerFact>('practitioners'),
     /** Every practitioner of an agency: who of a concerned agency could sit on its panel. */
-    agencyPractitioners: new DataLoader<string, PractitionerFact[]>(async (agencyIds) => {
-      const answer = await client.post<{ agencyPractitioners: PractitionerFact[] }>(
-        '/facts',
-        { agencyPractitioners: agencyIds },
-        meta,
-      );
-      return agencyIds.map((id) => answer.agencyPractitioners.filter((p) => p.agencyId === id));
-    }),
+    agencyPractitioners: groupedLoader<string, PractitionerFact>(
+      async (agencyIds) =>
+        (
+          await client.post<{ agencyPractitioners: PractitionerFact[] }>(
+            '/facts',
+            { agencyPractitioners: agencyIds },
+            meta,
+          )
+        ).agencyPractitioners,
+      (practitioner) => practitioner.agencyId,
+    ),
   };
 }
 

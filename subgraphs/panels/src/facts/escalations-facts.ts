@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { InternalClient, RequestMeta } from '@hub/kit';
+import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 import type { AgencyKind } from '@hub/schema';
 
 /** What the panels subgraph needs to know about an escalation (ids and codes only). */
@@ -35,11 +35,11 @@ interface Answer {
  */
 export function createEscalationFactLoaders(client: InternalClient, meta: RequestMeta) {
   return {
-    escalation: new DataLoader<string, EscalationFact | null>(async (ids) => {
-      const answer = await client.post<Answer>('/escalation-facts', { escalations: ids }, meta);
-      const byId = new Map(answer.escalations.map((fact) => [fact.id, fact]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    escalation: keyedLoader<string, EscalationFact>(
+      async (ids) =>
+        (await client.post<Answer>('/escalation-facts', { escalations: ids }, meta)).escalations,
+      (fact) => fact.id,
+    ),
     /** Whether an outstanding issue (the escalation's copy of a panel's) has been done. */
     issueDone: new DataLoader<string, boolean>(async (ids) => {
       const answer = await client.post<Answer>('/escalation-facts', { issues: ids }, meta);
