@@ -31,6 +31,7 @@ export default defineConfig({
       '@hub/escalations': src('subgraphs/escalations'),
       '@hub/panels': src('subgraphs/panels'),
       '@hub/learning': src('subgraphs/learning'),
+      '@hub/plugin-sdk': src('plugins/sdk'),
       '@hub/gateway': src('gateway'),
       '@hub/cli': src('cli'),
     },
@@ -39,6 +40,7 @@ export default defineConfig({
     include: [
       'schema/src/**/*.test.ts',
       'subgraphs/*/src/**/*.test.ts',
+      'plugins/*/src/**/*.test.ts',
       'gateway/src/**/*.test.ts',
       'cli/src/**/*.test.ts',
       'test/**/*.test.ts',
