@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `hub` command (api/README.md): start, serve, token, migrate, audit verify, compose, contract.
+ * The `hub` command (api/README.md): start, serve, token, migrate, audit verify, replay learning,
+ * compose, contract.
  * `npm start` and `npm run hub -- <command>` call it after building.
  */
 import 'reflect-metadata';
@@ -8,6 +9,7 @@ import { ConfigError, isShuttingDown } from '@hub/kit';
 import { composeCommand } from './commands/compose.command.js';
 import { contractCommand } from './commands/contract.command.js';
 import { auditVerifyCommand, migrateCommand } from './commands/database.command.js';
+import { replayCommand } from './commands/replay.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -21,6 +23,7 @@ const USAGE = `usage: hub <command>
                                          print a bearer token from the embedded key
   migrate                                run pending migrations of every subgraph
   audit verify                           check every subgraph's audit hash chain
+  replay learning                        rebuild the learning statistics from the domain events
   compose [--check]                      print subgraph schemas and compose the supergraph
   contract [--contract <path>]           check the API against the shared contract`;
 
@@ -42,6 +45,8 @@ async function run(argv: string[]): Promise<number> {
     case 'audit':
       if (args[0] === 'verify') return auditVerifyCommand(config);
       break;
+    case 'replay':
+      return replayCommand(args, config);
   }
   console.error(USAGE);
   return 2;

@@ -36,7 +36,25 @@ export enum PlanType {
   NONE = 'NONE',
 }
 
+/** What a disagreement is about (escalations raise with it; learning counts by it). */
+export enum DisagreementCategory {
+  LEVELS_OF_NEED = 'LEVELS_OF_NEED',
+  ROLES_AND_RESPONSIBILITIES = 'ROLES_AND_RESPONSIBILITIES',
+  NEED_FOR_ACTION = 'NEED_FOR_ACTION',
+  COMMUNICATION = 'COMMUNICATION',
+  REFERRAL_CRITERIA = 'REFERRAL_CRITERIA',
+  ASSESSMENT_OUTCOME = 'ASSESSMENT_OUTCOME',
+  SERVICE_PROVISION = 'SERVICE_PROVISION',
+  INFORMATION_SHARING = 'INFORMATION_SHARING',
+}
+
 registerEnumType(AgencyKind, { name: 'AgencyKind' });
+registerEnumType(DisagreementCategory, {
+  name: 'DisagreementCategory',
+  description:
+    "What the disagreement is about. The first four are the classic procedure's; the rest are the\ncategories newer board procedures use (criteria for referral, outcome of assessment, service\nprovision, information sharing).",
+});
+
 registerEnumType(Role, {
   name: 'Role',
   valuesConfig: {

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildSchema } from 'graphql';
 import { checkContract, contractOk, formatContractReport } from '../contract/check-contract.js';
-import { PENDING } from '../contract/pending.js';
 import { apiSchemaOf } from './compose.command.js';
 import { repoPath } from '../paths.js';
 
@@ -47,7 +46,7 @@ export async function contractCommand(args: string[]): Promise<number> {
   }
   const apiSchema = apiSchemaOf(readFileSync(supergraphPath, 'utf8'));
   const contract = buildSchema(readFileSync(path, 'utf8'));
-  const result = checkContract(apiSchema, contract, PENDING);
+  const result = checkContract(apiSchema, contract);
   const report = formatContractReport(result);
   if (contractOk(result)) {
     console.log(report);

@@ -69,6 +69,7 @@ export async function serveCommand(
         port: config.LEARNING_PORT,
         host: config.LEARNING_HOST,
         ownDatabaseUrl: config.LEARNING_DATABASE_URL,
+        peers: { cases: config.CASES_INTERNAL_URL, escalations: config.ESCALATIONS_INTERNAL_URL },
       });
       break;
     }

@@ -23,8 +23,6 @@ export interface ContractResult {
   missing: string[];
   /** `coordinate: what differs`, for items that exist in the API but not as the contract says. */
   mismatched: string[];
-  /** Pending entries the API now fully provides: they must be removed from the pending list. */
-  pendingNowPresent: string[];
 }
 
 type Kind = 'object' | 'interface' | 'union' | 'enum' | 'input' | 'scalar';
@@ -46,16 +44,6 @@ function printDefault(value: InputValue): string {
   return ast ? print(ast) : String(value.defaultValue);
 }
 
-/** `Type.field(arg:)` → [`Type.field(arg:)`, `Type.field`, `Type`]: the item and what contains it. */
-function selfAndAncestors(coordinate: string): string[] {
-  const chain = [coordinate];
-  const paren = coordinate.indexOf('(');
-  if (paren >= 0) chain.push(coordinate.slice(0, paren));
-  const dot = coordinate.indexOf('.');
-  if (dot >= 0) chain.push(coordinate.slice(0, dot));
-  return chain;
-}
-
 /** The contract's own named types: built-in scalars and introspection types are graphql-js's. */
 function contractTypes(contract: GraphQLSchema): GraphQLNamedType[] {
   return Object.values(contract.getTypeMap()).filter(
@@ -63,38 +51,13 @@ function contractTypes(contract: GraphQLSchema): GraphQLNamedType[] {
   );
 }
 
-/** Every coordinate the contract defines, so a pending entry can be told apart from a typo. */
-function contractCoordinates(contract: GraphQLSchema): Set<string> {
-  const known = new Set<string>();
-  for (const type of contractTypes(contract)) {
-    known.add(type.name);
-    if (isObjectType(type) || isInterfaceType(type)) {
-      for (const field of Object.values(type.getFields())) {
-        known.add(`${type.name}.${field.name}`);
-        for (const arg of field.args) known.add(`${type.name}.${field.name}(${arg.name}:)`);
-      }
-    } else if (isInputObjectType(type)) {
-      for (const field of Object.keys(type.getFields())) known.add(`${type.name}.${field}`);
-    } else if (isEnumType(type)) {
-      for (const value of type.getValues()) known.add(`${type.name}.${value.name}`);
-    }
-  }
-  return known;
-}
-
 /**
  * Checks that every type, field, argument, input field and enum value of `contract` exists in
  * `apiSchema` with the same type. The API may add anything that a contract client cannot trip
  * over; an added *required* argument or input field would break such clients, so it counts as a
- * mismatch. `pending` lists coordinates that later work will add: their absence (and the absence
- * of anything under them) is tolerated, but once one is fully present it is reported so that the
- * list only shrinks.
+ * mismatch.
  */
-export function checkContract(
-  apiSchema: GraphQLSchema,
-  contract: GraphQLSchema,
-  pending: readonly string[],
-): ContractResult {
+export function checkContract(apiSchema: GraphQLSchema, contract: GraphQLSchema): ContractResult {
   const absent: string[] = [];
   const mismatched: string[] = [];
 
@@ -194,44 +157,21 @@ export function checkContract(
     // A custom scalar has nothing below its name to compare.
   }
 
-  const pendingSet = new Set(pending);
-  const isPending = (coordinate: string) =>
-    selfAndAncestors(coordinate).some((c) => pendingSet.has(c));
-  const known = contractCoordinates(contract);
-  const pendingNowPresent: string[] = [];
-  for (const entry of pendingSet) {
-    if (!known.has(entry)) {
-      // A stale or misspelt entry would otherwise sit in the list for ever, covering nothing.
-      mismatched.push(`${entry}: listed as pending but not in the contract`);
-      continue;
-    }
-    // Absent if something at or under the entry is missing, or the type that holds it is.
-    const stillAbsent = absent.some(
-      (c) => selfAndAncestors(c).includes(entry) || selfAndAncestors(entry).includes(c),
-    );
-    if (!stillAbsent) pendingNowPresent.push(entry);
-  }
-
   return {
-    missing: absent.filter((c) => !isPending(c)).sort(),
+    missing: absent.sort(),
     mismatched: mismatched.sort(),
-    pendingNowPresent: pendingNowPresent.sort(),
   };
 }
 
-/** True when the API satisfies the contract and the pending list holds nothing already done. */
+/** True when the API satisfies the contract. */
 export function contractOk(result: ContractResult): boolean {
-  return (
-    result.missing.length === 0 &&
-    result.mismatched.length === 0 &&
-    result.pendingNowPresent.length === 0
-  );
+  return result.missing.length === 0 && result.mismatched.length === 0;
 }
 
 /** A multi-line report for the terminal: one section per kind of problem, one item per line. */
 export function formatContractReport(result: ContractResult): string {
   if (contractOk(result)) {
-    return 'Contract check passed: the API schema provides everything the contract lists (pending items aside).';
+    return 'Contract check passed: the API schema provides everything the contract lists.';
   }
   const lines = ['Contract check FAILED.'];
   const section = (title: string, items: string[]) => {
@@ -240,9 +180,5 @@ export function formatContractReport(result: ContractResult): string {
   };
   section('Missing from the API schema', result.missing);
   section('Different from the contract', result.mismatched);
-  section(
-    'Listed as pending but now present: remove them from PENDING in cli/src/contract/pending.ts',
-    result.pendingNowPresent,
-  );
   return lines.join('\n');
 }

@@ -87,7 +87,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     portVariable: 'LEARNING_PORT',
     defaultPort: 4004,
     hostVariable: 'LEARNING_HOST',
-    required: SUBGRAPH_REQUIRED,
+    required: [...SUBGRAPH_REQUIRED, 'CASES_INTERNAL_URL', 'ESCALATIONS_INTERNAL_URL'],
     optional: [...SUBGRAPH_OPTIONAL, 'LEARNING_DATABASE_URL'],
   },
 };

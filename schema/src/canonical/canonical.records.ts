@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgencyKind, PlanType } from '../enums.js';
+import { AgencyKind, DisagreementCategory, PlanType } from '../enums.js';
 
 /**
  * Canonical records: what an agency plugin turns its system's data into, and all the hub
@@ -69,16 +69,7 @@ export const caseRecordSchema = z.object({
 });
 
 /** The ways a disagreement may be categorised (the contract's DisagreementCategory). */
-export const disagreementCategorySchema = z.enum([
-  'LEVELS_OF_NEED',
-  'ROLES_AND_RESPONSIBILITIES',
-  'NEED_FOR_ACTION',
-  'COMMUNICATION',
-  'REFERRAL_CRITERIA',
-  'ASSESSMENT_OUTCOME',
-  'SERVICE_PROVISION',
-  'INFORMATION_SHARING',
-]);
+export const disagreementCategorySchema = z.enum(DisagreementCategory);
 
 /**
  * A professional disagreement logged in the agency's system: raised as an escalation on behalf

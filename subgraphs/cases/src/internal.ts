@@ -85,7 +85,12 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
       ? await em.find(CaseAgency, { caseId: { $in: cases.map((c) => c.id) } })
       : [];
     res.json({
-      boards: boards.map((b) => ({ id: b.id, region: b.region, name: b.name })),
+      boards: boards.map((b) => ({
+        id: b.id,
+        region: b.region,
+        name: b.name,
+        disclosureThreshold: b.disclosureThreshold,
+      })),
       agencies: agencies.map((a) => ({ id: a.id, boardId: a.boardId, kind: a.kind })),
       practitioners: practitioners.map(practitionerFact),
       agencyPractitioners: agencyPractitioners.map(practitionerFact),

@@ -1,15 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 
-export enum DisagreementCategory {
-  LEVELS_OF_NEED = 'LEVELS_OF_NEED',
-  ROLES_AND_RESPONSIBILITIES = 'ROLES_AND_RESPONSIBILITIES',
-  NEED_FOR_ACTION = 'NEED_FOR_ACTION',
-  COMMUNICATION = 'COMMUNICATION',
-  REFERRAL_CRITERIA = 'REFERRAL_CRITERIA',
-  ASSESSMENT_OUTCOME = 'ASSESSMENT_OUTCOME',
-  SERVICE_PROVISION = 'SERVICE_PROVISION',
-  INFORMATION_SHARING = 'INFORMATION_SHARING',
-}
+/** Moved to @hub/schema: the learning subgraph's statistics filter by it too. */
+export { DisagreementCategory } from '@hub/schema';
 
 export enum EscalationGround {
   DECISION_CHALLENGE = 'DECISION_CHALLENGE',
@@ -55,11 +47,6 @@ export const AUTHORED_RECORD_KINDS = [
 /** Records that show the disagreement was worked on at a stage before it may move up. */
 export const WORK_RECORD_KINDS = [RecordKind.DISCUSSION, RecordKind.ACTION, RecordKind.DECISION];
 
-registerEnumType(DisagreementCategory, {
-  name: 'DisagreementCategory',
-  description:
-    "What the disagreement is about. The first four are the classic procedure's; the rest are the\ncategories newer board procedures use (criteria for referral, outcome of assessment, service\nprovision, information sharing).",
-});
 registerEnumType(EscalationGround, {
   name: 'EscalationGround',
   valuesConfig: {

@@ -1,5 +1,6 @@
 import { ConflictError } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
+import { isCalendarRegion, workingDaysBetween } from './calendar/working-days.js';
 import { Escalation } from './entities/escalation.entity.js';
 
 /**
@@ -40,4 +41,15 @@ export function eventFacts(escalation: Escalation): Record<string, unknown> {
     policyVersion: escalation.policyVersion,
     raisedAt: escalation.raisedAt.toISOString(),
   };
+}
+
+/**
+ * Working days in the escalation's region from its raising to an outcome agreed at `agreedAt`,
+ * for the learning subgraph's statistics (which keep no dates finer than a month, and no
+ * calendar of their own).
+ */
+export function workingDaysToOutcome(escalation: Escalation, agreedAt: Date): number | null {
+  return isCalendarRegion(escalation.region)
+    ? workingDaysBetween(escalation.region, escalation.raisedAt, agreedAt)
+    : null;
 }

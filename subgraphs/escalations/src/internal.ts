@@ -72,6 +72,7 @@ export function escalationsInternalRoutes(router: Router, db: HubDatabase): void
           raisingAgencyKind: e.raisingAgencyKind,
           respondingAgencyId: e.respondingAgencyId,
           respondingAgencyKind: e.respondingAgencyKind,
+          raisedAt: e.raisedAt.toISOString(),
           participantIds: [...new Set(participants)],
         };
       }),

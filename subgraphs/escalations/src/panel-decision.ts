@@ -14,7 +14,7 @@ import { EscalationStage } from './entities/escalation-stage.entity.js';
 import { Escalation } from './entities/escalation.entity.js';
 import { OutstandingIssue } from './entities/outstanding-issue.entity.js';
 import { EscalationStatus, RecordKind, StageResult } from './enums.js';
-import { eventFacts } from './escalation-state.js';
+import { eventFacts, workingDaysToOutcome } from './escalation-state.js';
 import { markOverdue } from './scheduler/overdue.scheduler.js';
 
 /** A panel's decision as the panels subgraph answers it (`POST /internal/panel-decisions`). */
@@ -155,6 +155,7 @@ async function applyPanelDecision(
     ...eventFacts(current),
     stageNumber,
     agreedAt: now.toISOString(),
+    workingDaysToOutcome: workingDaysToOutcome(current, now),
     outstandingIssueCount: decision.outstandingIssues.length,
     panelId: decision.panelId,
   });

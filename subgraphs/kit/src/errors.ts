@@ -34,8 +34,8 @@ export class UnauthenticatedError extends HubError {
 }
 
 export class ForbiddenError extends HubError {
-  constructor(message: string) {
-    super('FORBIDDEN', message);
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super('FORBIDDEN', message, extensions);
   }
 }
 

@@ -10,6 +10,10 @@ export const learningEnvSchema = hubEnvSchema.extend({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** The cases subgraph, asked for a board's disclosure threshold and practitioners (signed internal calls). */
+  CASES_INTERNAL_URL: z.url().default('http://127.0.0.1:4001'),
+  /** The escalations subgraph, asked who may tag or debrief an escalation (signed internal calls). */
+  ESCALATIONS_INTERNAL_URL: z.url().default('http://127.0.0.1:4002'),
 });
 
 export type LearningConfig = z.infer<typeof learningEnvSchema>;

@@ -31,7 +31,7 @@ import {
   StageResult,
   WORK_RECORD_KINDS,
 } from '../enums.js';
-import { claimVersion, eventFacts } from '../escalation-state.js';
+import { claimVersion, eventFacts, workingDaysToOutcome } from '../escalation-state.js';
 import { lineManagementChain, type PractitionerFact } from '../facts/cases-facts.js';
 import { AddEscalationRecordInput } from '../inputs/add-escalation-record.input.js';
 import { EscalateInput } from '../inputs/escalate.input.js';
@@ -357,6 +357,7 @@ export class EscalationLifecycleResolver {
         ...eventFacts(current),
         stageNumber: completed.number,
         agreedAt: now.toISOString(),
+        workingDaysToOutcome: workingDaysToOutcome(current, now),
         outstandingIssueCount: issues.length,
       });
       await ctx.audit(

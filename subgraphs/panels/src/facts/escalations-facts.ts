@@ -19,6 +19,8 @@ export interface EscalationFact {
   raisingAgencyKind: AgencyKind;
   respondingAgencyId: string;
   respondingAgencyKind: AgencyKind;
+  /** ISO-8601 instant. */
+  raisedAt: string;
   /** Who raised, responded, was consulted or wrote a record: none of them may sit on its panel. */
   participantIds: string[];
 }

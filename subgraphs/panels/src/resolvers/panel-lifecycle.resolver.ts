@@ -101,6 +101,8 @@ export class PanelLifecycleResolver {
       }
       recordEvent(tx, 'PanelConvened', panel.id, {
         ...panelFacts(panel, escalation.category),
+        // When the escalation was raised, for the learning subgraph's statistics by month.
+        raisedAt: escalation.raisedAt,
         hearingAt: panel.hearingAt?.toISOString() ?? null,
         // Ids, for the escalations and cases subgraphs to let members see what the panel hears.
         caseId: panel.caseId,

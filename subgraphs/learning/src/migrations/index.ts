@@ -1,0 +1,6 @@
+import { LearningInitialMigration } from './initial.migration.js';
+
+/** Every migration of the learning subgraph, oldest first. Never edit one that has shipped: add one. */
+export const learningMigrations = [
+  { name: 'Migration20261201000400_learning_initial', class: LearningInitialMigration },
+];

@@ -1,0 +1,102 @@
+import { BadUserInputError, ForbiddenError, NotFoundError } from '@hub/kit';
+import { AgencyKind, DisagreementCategory } from '@hub/schema';
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { assertAnalyticsOf } from '../access.js';
+import type { LearningContext } from '../context.js';
+import { LearningTheme } from '../entities/learning-theme.entity.js';
+import { StatsFilter } from '../inputs/stats-filter.input.js';
+import {
+  computeStats,
+  DIMENSION_FIELDS,
+  DisclosureRefusal,
+  type StatsCriteria,
+} from '../stats/stats.compute.js';
+import { loadStatsRows, medianWorkingDaysToOutcome } from '../stats/stats.query.js';
+import { activeThemes } from '../themes.js';
+import { EscalationStats } from '../types/escalation-stats.type.js';
+
+@Resolver(() => EscalationStats)
+export class EscalationStatsResolver {
+  /**
+   * De-identified figures for the board's analysts and board managers, from the read model the
+   * domain events build, with small numbers suppressed (docs/learning.md).
+   */
+  @Query(() => EscalationStats)
+  async escalationStats(
+    @Arg('filter') filter: StatsFilter,
+    @Ctx() ctx: LearningContext,
+  ): Promise<EscalationStats> {
+    assertAnalyticsOf(ctx.actor, filter.boardId);
+    const board = await ctx.facts.board.load(filter.boardId);
+    if (!board) throw new NotFoundError('board', filter.boardId, 'filter.boardId');
+    const threshold = board.disclosureThreshold;
+    const criteria = await criteriaOf(ctx, filter);
+    const themes = await ctx.em.find(LearningTheme, { active: true }, { orderBy: { bit: 'asc' } });
+    const rows = await loadStatsRows(ctx.em, filter.boardId);
+    let computed;
+    try {
+      computed = computeStats(
+        rows,
+        criteria,
+        themes,
+        { categories: Object.values(DisagreementCategory), agencyKinds: Object.values(AgencyKind) },
+        threshold,
+      );
+    } catch (error) {
+      if (!(error instanceof DisclosureRefusal)) throw error;
+      const field = error.dimension ? DIMENSION_FIELDS[error.dimension] : 'filter';
+      throw new ForbiddenError(
+        `These figures would let a count below the board's disclosure threshold (${threshold}) be worked out, on its own or by comparing them with a wider filter: widen or leave out ${field}.`,
+        { field, reason: 'DISCLOSURE_CONTROL' },
+      );
+    }
+    await ctx.audit({ action: 'stats.read', entityType: 'Board', entityIds: [filter.boardId] });
+    return {
+      ...computed,
+      agencyPairs: computed.agencyPairs.map(({ key, count, suppressed }) => {
+        const [raising, responding] = key.split('|') as [AgencyKind, AgencyKind];
+        return { raising, responding, count, suppressed };
+      }),
+      medianWorkingDaysToOutcome: await medianWorkingDaysToOutcome(
+        ctx.em,
+        filter.boardId,
+        criteria,
+        threshold,
+      ),
+      disclosureThreshold: threshold,
+    };
+  }
+}
+
+/** Figures are kept by month: from and to must be whole months. */
+async function criteriaOf(ctx: LearningContext, filter: StatsFilter): Promise<StatsCriteria> {
+  const criteria: StatsCriteria = {};
+  if (filter.from) {
+    if (!filter.from.endsWith('-01'))
+      throw new BadUserInputError(
+        'filter.from',
+        'statistics are kept by month: give the first day of a month',
+      );
+    criteria.fromMonth = filter.from.slice(0, 7);
+  }
+  if (filter.to) {
+    const [year, month] = filter.to.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (Number(filter.to.slice(8)) !== last)
+      throw new BadUserInputError(
+        'filter.to',
+        'statistics are kept by month: give the last day of a month',
+      );
+    criteria.toMonth = filter.to.slice(0, 7);
+  }
+  if (criteria.fromMonth && criteria.toMonth && criteria.fromMonth > criteria.toMonth)
+    throw new BadUserInputError('filter.to', 'must not be before filter.from');
+  if (filter.categories) criteria.categories = new Set(filter.categories);
+  if (filter.raisingAgencyKinds) criteria.raising = new Set(filter.raisingAgencyKinds);
+  if (filter.respondingAgencyKinds) criteria.responding = new Set(filter.respondingAgencyKinds);
+  if (filter.themeCodes) {
+    const themes = await activeThemes(ctx, filter.themeCodes, 'filter.themeCodes');
+    criteria.themeMask = themes.reduce((mask, theme) => mask | (1 << theme.bit), 0);
+  }
+  return criteria;
+}
