@@ -20,6 +20,10 @@ COPY subgraphs/cases/package.json subgraphs/cases/
 COPY subgraphs/escalations/package.json subgraphs/escalations/
 COPY subgraphs/panels/package.json subgraphs/panels/
 COPY subgraphs/learning/package.json subgraphs/learning/
+COPY plugins/sdk/package.json plugins/sdk/
+COPY plugins/health/package.json plugins/health/
+COPY plugins/education/package.json plugins/education/
+COPY plugins/police/package.json plugins/police/
 COPY gateway/package.json gateway/
 COPY cli/package.json cli/
 
@@ -47,6 +51,10 @@ COPY --from=build /app/subgraphs/cases/dist subgraphs/cases/dist
 COPY --from=build /app/subgraphs/escalations/dist subgraphs/escalations/dist
 COPY --from=build /app/subgraphs/panels/dist subgraphs/panels/dist
 COPY --from=build /app/subgraphs/learning/dist subgraphs/learning/dist
+COPY --from=build /app/plugins/sdk/dist plugins/sdk/dist
+COPY --from=build /app/plugins/health/dist plugins/health/dist
+COPY --from=build /app/plugins/education/dist plugins/education/dist
+COPY --from=build /app/plugins/police/dist plugins/police/dist
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/cli/dist cli/dist
 # Files stay owned by root: the hub only reads them, and a read-only root filesystem works.

@@ -31,7 +31,14 @@ export default defineConfig({
       '@hub/escalations': src('subgraphs/escalations'),
       '@hub/panels': src('subgraphs/panels'),
       '@hub/learning': src('subgraphs/learning'),
+      // Before '@hub/plugin-sdk', which would otherwise match it as a prefix.
+      '@hub/plugin-sdk/testing': fileURLToPath(
+        new URL('./plugins/sdk/src/testing/index.ts', import.meta.url),
+      ),
       '@hub/plugin-sdk': src('plugins/sdk'),
+      '@hub/plugin-health': src('plugins/health'),
+      '@hub/plugin-education': src('plugins/education'),
+      '@hub/plugin-police': src('plugins/police'),
       '@hub/gateway': src('gateway'),
       '@hub/cli': src('cli'),
     },

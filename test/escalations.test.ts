@@ -745,6 +745,7 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
         'result',
         'withinTimescale',
         'agreedAt',
+        'workingDaysToOutcome',
         'outstandingIssueCount',
         'agencyKind',
         'confirmedAt',

@@ -53,6 +53,13 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
   const urls: Partial<Record<ServiceName, string>> = {};
   /** What each service was started with, to hold against SERVICES (and so the deploy files). */
   const environments: { name: ServiceName; env: Record<string, string> }[] = [];
+  let learningPort: string;
+  /** What the learning service needs besides the shared settings: its port and its peers. */
+  const learningSettings = () => ({
+    LEARNING_PORT: learningPort,
+    CASES_INTERNAL_URL: urls.cases!.replace(/\/graphql$/, ''),
+    ESCALATIONS_INTERNAL_URL: urls.escalations!.replace(/\/graphql$/, ''),
+  });
 
   const admin = (query: string, variables: Record<string, unknown> = {}) =>
     issuer.sign(ADMIN_SUBJECT).then((token) => postGraphQL(gatewayUrl, token, query, variables));
@@ -133,7 +140,9 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
         ESCALATIONS_INTERNAL_URL: urls.escalations.replace(/\/graphql$/, ''),
       })
     ).url;
-    urls.learning = (await startSubgraph('learning')).url;
+    // A fixed port, so the test can stop learning and start it again where the gateway looks.
+    learningPort = String(await freePort());
+    urls.learning = (await startSubgraph('learning', learningSettings())).url;
     const gateway = await serve('gateway', {
       CASES_URL: urls.cases,
       ESCALATIONS_URL: urls.escalations,
@@ -166,10 +175,11 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
 
   /** A board with police, social care and health, each with a practitioner known by subject. */
   let worlds = 0;
-  async function createWorld() {
+  async function createWorld(disclosureThreshold = 5) {
     const n = (worlds += 1);
     const board = await admin(
-      `mutation { createBoard(input: { name: "Wirral", region: "GB-ENG" }) { id } }`,
+      `mutation ($t: Int) { createBoard(input: { name: "Wirral", region: "GB-ENG", disclosureThreshold: $t }) { id } }`,
+      { t: disclosureThreshold },
     );
     expect(board.errors).toBeUndefined();
     const boardId = board.data!.createBoard.id as string;
@@ -397,6 +407,45 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
     expect(exit, replica.hub.lines.slice(-5).join('\n')).toMatchObject({ code: 0 });
   });
 
+  it('counts escalations in the statistics over NATS, also those raised while learning was stopped', async () => {
+    const world = await createWorld(1);
+    const other = await createWorld(1);
+    const manager = await world.manager.token();
+    const stats = async () => {
+      const response = await postGraphQL(
+        gatewayUrl,
+        manager,
+        `query ($b: ID!) { escalationStats(filter: { boardId: $b }) {
+           total byRaisingAgencyKind { key count } byRespondingAgencyKind { key count }
+           byHighestStage { key count } } }`,
+        { b: world.boardId },
+      );
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      return response.data!.escalationStats;
+    };
+    const count = (buckets: { key: string; count: number }[], key: string) =>
+      buckets.find((b) => b.key === key)?.count;
+    for (const n of [201, 202, 203]) await raiseOnNewCase(world, n);
+    await raiseOnNewCase(other, 204);
+    await eventually(async () => expect((await stats()).total).toBe(3), 15_000);
+
+    const learning = processes.find(
+      (p) => p.child.exitCode === null && p.child.spawnargs.join(' ').endsWith('serve learning'),
+    )!;
+    expect((await learning.stop('SIGTERM')).code).toBe(0);
+    // Escalations go on while learning is down: their events wait in JetStream for its consumer.
+    for (const n of [205, 206, 207, 208]) await raiseOnNewCase(world, n);
+    await startSubgraph('learning', learningSettings());
+
+    await eventually(async () => {
+      const figures = await stats();
+      expect(figures.total).toBe(7);
+      expect(count(figures.byRaisingAgencyKind, 'POLICE')).toBe(7);
+      expect(count(figures.byRespondingAgencyKind, 'CHILDRENS_SOCIAL_CARE')).toBe(7);
+      expect(count(figures.byHighestStage, '1')).toBe(7);
+    }, 20_000);
+  }, 60_000);
+
   it('refuses an unknown subject through the separate gateway', async () => {
     const stranger = await postGraphQL(
       gatewayUrl,
@@ -449,6 +498,8 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
   it('exits 1 within the bound, with one line, when the database is gone', async () => {
     const postgres = await tcpProxy(databaseUrl);
     const learning = await startSubgraph('learning', {
+      ...learningSettings(),
+      LEARNING_PORT: '0',
       DATABASE_URL: postgres.url,
       HUB_SHUTDOWN_TIMEOUT_MS: '5000',
     });

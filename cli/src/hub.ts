@@ -36,6 +36,8 @@ export interface HubOptions {
   drainMs?: number;
   /** Proxies whose X-Forwarded-For the gateway believes (HUB_TRUST_PROXY). @default false */
   trustProxy?: TrustProxy;
+  /** Largest body `POST /ingest/{plugin}` reads (HUB_INGEST_MAX_BYTES). @default 256 MiB */
+  ingestMaxBytes?: number;
   /**
    * What the caller still does once startHub has returned before clients should use the hub
    * (e.g. `demo data`): the gateway's /readyz answers 503 `{ status: 'starting', waitingFor }`
@@ -109,6 +111,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       maxCost: options.maxCost,
       drainMs: options.drainMs,
       trustProxy: options.trustProxy,
+      ingestMaxBytes: options.ingestMaxBytes,
       waitingFor: () => waitingFor,
     });
     return {
@@ -123,7 +126,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       close: () =>
         closeInTurn('hub', [
           ['closing the gateway', () => gateway.close()],
-          ...started
+          ...started.map(
+            (s) => [`quiescing the ${s.name} subgraph`, () => s.quiesce()] as const,
+          ),
+          // Every database is still open: events in flight reach all their consumers.
+          ['delivering the events in the outboxes', () => drainAll(started)],
+          ...[...started]
             .reverse()
             .map((s) => [`closing the ${s.name} subgraph`, () => s.close()] as const),
           ['closing the bus', () => bus.close()],
@@ -133,5 +141,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     for (const subgraph of started.reverse()) await subgraph.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Publishes every subgraph's pending events until none is left (a consumer's change may write
+ * events of its own), in a bounded number of rounds.
+ */
+async function drainAll(subgraphs: readonly SubgraphHandle[]): Promise<void> {
+  for (let round = 0; round < 10; round += 1) {
+    let published = 0;
+    for (const subgraph of subgraphs) published += await subgraph.relay.drain();
+    if (published === 0) return;
   }
 }

@@ -1,3 +1,5 @@
+import type { CanonicalRecord } from '@hub/schema';
+
 /**
  * The ingest report (`../shared/api/README.md`): counts per source record, and every rejected
  * one with the field and the reason. `received` = created + updated + unchanged + skipped +
@@ -33,7 +35,7 @@ export interface PendingRecord {
   /** The source record's position in the body. */
   index: number;
   plugin: string;
-  record: import('@hub/schema').CanonicalRecord;
+  record: CanonicalRecord;
 }
 
 /**

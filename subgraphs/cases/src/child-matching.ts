@@ -60,6 +60,28 @@ export function isSameChild(
   return recorded.dateOfBirth === null || recorded.dateOfBirth === (given.dateOfBirth ?? null);
 }
 
+/** How a caller other than createCase matches a child (ingest). */
+export interface ChildMatchOptions {
+  /** Where the child is in the caller's input, for a refusal's field. @default 'input.child' */
+  field?: string;
+  /**
+   * Refuse rather than create a child when one of the same comparable name is on the board
+   * without any of the identifiers and no date of birth tells them apart: only a person can say
+   * whether it is the same child (ingest never merges on a name, nor silently adds a second).
+   */
+  refusePossibleMatch?: boolean;
+  /** The child an earlier version of the same source record was linked to: it must stay that child. */
+  linkedChildId?: string;
+}
+
+/** The child matched, and what matching wrote. */
+export interface ChildMatch {
+  child: ChildSubject;
+  created: boolean;
+  /** Identifiers the child lacked and now has. */
+  addedIdentifiers: number;
+}
+
 /**
  * The child of a new case. A child already known on the board by one of the given identifiers is
  * linked only when it is the same child (`isSameChild`); its record is kept as written and gains
@@ -72,6 +94,17 @@ export async function findOrCreateChild(
   boardId: string,
   input: ChildSubjectInput,
 ): Promise<ChildSubject> {
+  return (await matchChild(em, boardId, input)).child;
+}
+
+/** {@link findOrCreateChild}, with the options ingest needs, answering what it wrote. */
+export async function matchChild(
+  em: EntityManager,
+  boardId: string,
+  input: ChildSubjectInput,
+  options: ChildMatchOptions = {},
+): Promise<ChildMatch> {
+  const field = options.field ?? 'input.child';
   const identifiers = (input.identifiers ?? [])
     .map((identifier, index) => ({
       index,
@@ -95,7 +128,7 @@ export async function findOrCreateChild(
   if (childIds.length > 1) {
     throw new ChildMatchRefusedError(
       'BAD_USER_INPUT',
-      'input.child.identifiers',
+      `${field}.identifiers`,
       'these identifiers belong to different children on this board',
       childIds,
       systems,
@@ -103,34 +136,79 @@ export async function findOrCreateChild(
   }
   const isKnown = (i: { system: string; value: string }) =>
     known.some((row) => row.system === i.system && row.value === i.value);
+  const refuseKnown = (): never => {
+    const first = identifiers.filter(isKnown).sort((a, b) => a.index - b.index)[0];
+    throw new ChildMatchRefusedError(
+      'CONFLICT',
+      `${field}.identifiers.${first.index}.value`,
+      `this ${first.system} is recorded for a different child on this board: check the number`,
+      childIds,
+      systems,
+    );
+  };
 
   let child: ChildSubject;
-  if (childIds.length === 1) {
-    child = await em.findOneOrFail(ChildSubject, { id: childIds[0], boardId });
+  let created = false;
+  if (options.linkedChildId) {
+    if (childIds.length === 1 && childIds[0] !== options.linkedChildId) refuseKnown();
+    child = await em.findOneOrFail(ChildSubject, { id: options.linkedChildId, boardId });
     if (!isSameChild(child, input)) {
-      const first = identifiers.filter(isKnown).sort((a, b) => a.index - b.index)[0];
       throw new ChildMatchRefusedError(
         'CONFLICT',
-        `input.child.identifiers.${first.index}.value`,
-        `this ${first.system} is recorded for a different child on this board: check the number`,
-        childIds,
-        systems,
+        field,
+        'no longer agrees with the child this source record was linked to (name or date of birth): the hub keeps the child as recorded, and a person must correct either record',
+        [child.id],
+        [],
       );
     }
+  } else if (childIds.length === 1) {
+    child = await em.findOneOrFail(ChildSubject, { id: childIds[0], boardId });
+    if (!isSameChild(child, input)) refuseKnown();
   } else {
+    if (options.refusePossibleMatch) await refusePossibleMatch(em, boardId, input, field);
     child = em.create(ChildSubject, {
       boardId,
       name: input.name.trim(),
       dateOfBirth: input.dateOfBirth ?? null,
     });
+    created = true;
     // Foreign keys are plain columns (no ORM relations), so the child is flushed first.
     await em.flush();
   }
-  for (const { system, value } of identifiers.filter((i) => !isKnown(i))) {
+  const missing = identifiers.filter((i) => !isKnown(i));
+  for (const { system, value } of missing) {
     em.create(ChildIdentifier, { childId: child.id, boardId, system, value });
   }
   await em.flush();
-  return child;
+  return { child, created, addedIdentifiers: created ? 0 : missing.length };
+}
+
+/**
+ * Refuses a new child when the board has one of the same comparable name that no date of birth
+ * tells apart (equal, or missing on either side) and that shares none of its identifiers.
+ */
+async function refusePossibleMatch(
+  em: EntityManager,
+  boardId: string,
+  input: ChildSubjectInput,
+  field: string,
+): Promise<void> {
+  const name = comparableName(input.name);
+  const dateOfBirth = input.dateOfBirth ?? null;
+  const candidates = await em.find(
+    ChildSubject,
+    dateOfBirth ? { boardId, $or: [{ dateOfBirth }, { dateOfBirth: null }] } : { boardId },
+    { fields: ['id', 'name', 'dateOfBirth'] },
+  );
+  const alike = candidates.filter((candidate) => comparableName(candidate.name) === name);
+  if (alike.length === 0) return;
+  throw new ChildMatchRefusedError(
+    'CONFLICT',
+    field,
+    `a child with this name${dateOfBirth ? ' and date of birth' : ''} is already recorded on this board without these identifiers: a person must confirm whether it is the same child (nothing was linked or created)`,
+    alike.map((candidate) => candidate.id).sort(),
+    [],
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { SubgraphDefinition } from '@hub/kit';
+import { IngestLedgerEntry, type SubgraphDefinition } from '@hub/kit';
 import { createContext, type CasesContext } from './context.js';
 import * as entities from './entities/index.js';
 import { subscribeCases } from './events.js';
+import { casesIngestRoutes } from './ingest/cases-ingest.routes.js';
 import { casesInternalRoutes } from './internal.js';
 import { casesMigrations } from './migrations/index.js';
 import { buildCasesSchema } from './schema.js';
@@ -16,10 +17,13 @@ export * from './entities/index.js';
  */
 export const casesSubgraph: SubgraphDefinition<CasesContext> = {
   name: 'cases',
-  entities: Object.values(entities),
+  entities: [...Object.values(entities), IngestLedgerEntry],
   migrations: casesMigrations,
   buildSchema: buildCasesSchema,
   createContext,
-  internal: casesInternalRoutes,
+  internal: (router, db, services) => {
+    casesInternalRoutes(router, db);
+    casesIngestRoutes(router, db, services);
+  },
   subscribe: subscribeCases,
 };

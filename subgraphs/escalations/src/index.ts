@@ -1,7 +1,8 @@
-import type { SubgraphDefinition } from '@hub/kit';
+import { IngestLedgerEntry, type SubgraphDefinition } from '@hub/kit';
 import { createContext, type EscalationsContext } from './context.js';
 import * as entities from './entities/index.js';
 import { subscribeEscalations } from './events.js';
+import { escalationsIngestRoutes } from './ingest/escalations-ingest.routes.js';
 import { escalationsInternalRoutes } from './internal.js';
 import { escalationsMigrations } from './migrations/index.js';
 import { startOverdueScheduler } from './scheduler/overdue.scheduler.js';
@@ -21,11 +22,14 @@ export function escalationsSubgraph(
 ): SubgraphDefinition<EscalationsContext> {
   return {
     name: 'escalations',
-    entities: Object.values(entities),
+    entities: [...Object.values(entities), IngestLedgerEntry],
     migrations: escalationsMigrations,
     buildSchema: buildEscalationsSchema,
     createContext,
-    internal: escalationsInternalRoutes,
+    internal: (router, db, services) => {
+      escalationsInternalRoutes(router, db);
+      escalationsIngestRoutes(router, db, services);
+    },
     subscribe: subscribeEscalations,
     background: (services) => startOverdueScheduler(services, options.overdueIntervalMs ?? 60_000),
   };

@@ -30,3 +30,5 @@ export * from './process.js';
 export * from './main-helper.js';
 export * from './internal-client.js';
 export * from './access.js';
+export * from './ingest/ingest-apply.js';
+export * from './ingest/ingest-ledger.entity.js';

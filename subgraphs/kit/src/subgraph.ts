@@ -23,6 +23,8 @@ export interface SubgraphServices {
   peers: Record<string, string>;
   /** The hub's clock; tests move it. */
   clock: () => Date;
+  /** Tells the outbox relay that a change with events has committed (as a request's `changed`). */
+  changed(): void;
 }
 
 /** Something a subgraph runs in the background (a scheduler); stopped before the database closes. */
@@ -38,7 +40,8 @@ export interface SubgraphDefinition<C extends HubContext> {
   buildSchema(): Promise<GraphQLSchema>;
   /** Adds the subgraph's loaders (and anything else per request) to the kit's context. */
   createContext(base: HubContext, services: SubgraphServices): C;
-  internal?(router: Router, db: HubDatabase): void;
+  /** Routes under /internal for other hub services (a signed `service` actor only). */
+  internal?(router: Router, db: HubDatabase, services: SubgraphServices): void;
   /** Subscribes the subgraph's event consumers. */
   subscribe?(services: SubgraphServices): Promise<void>;
   /** Starts background work once the server listens. */
@@ -70,7 +73,13 @@ export interface SubgraphHandle {
   port: number;
   db: HubDatabase;
   relay: OutboxRelay;
-  /** Stops accepting, finishes requests in flight, flushes the outbox, closes the database. */
+  /**
+   * Stops accepting, finishes requests in flight and stops background tasks, leaving the outbox
+   * and the database open: subgraphs sharing an in-process bus quiesce together, then flush, so
+   * none delivers an event to one whose database has closed.
+   */
+  quiesce(): Promise<void>;
+  /** Quiesces (if not yet), flushes the outbox, closes the database. */
   close(): Promise<void>;
 }
 
@@ -97,6 +106,7 @@ export async function startSubgraph<C extends HubContext>(
     actorKey: runtime.actorKey,
     peers: runtime.peers ?? {},
     clock: runtime.clock ?? (() => new Date()),
+    changed: () => relay.nudge(),
   };
   try {
     await definition.subscribe?.(services);
@@ -112,7 +122,9 @@ export async function startSubgraph<C extends HubContext>(
         drainMs: runtime.drainMs,
         createContext: (base) => definition.createContext(base, services),
         clock: services.clock,
-        internal: definition.internal ? (router) => definition.internal!(router, db) : undefined,
+        internal: definition.internal
+          ? (router) => definition.internal!(router, db, services)
+          : undefined,
       },
       { port: runtime.port, host: runtime.host },
     );
@@ -123,16 +135,22 @@ export async function startSubgraph<C extends HubContext>(
   relay.start(runtime.relayIntervalMs);
   const background = definition.background?.(services);
   const running = server;
+  let quiesced: Promise<void> | null = null;
+  const quiesce = () =>
+    (quiesced ??= closeInTurn(`${definition.name} subgraph`, [
+      ['finishing requests in flight', () => running.close()],
+      ['stopping background tasks', () => background?.stop()],
+    ]));
   return {
     name: definition.name,
     url: running.url,
     port: running.port,
     db,
     relay,
+    quiesce,
     close: () =>
       closeInTurn(`${definition.name} subgraph`, [
-        ['finishing requests in flight', () => running.close()],
-        ['stopping background tasks', () => background?.stop()],
+        ['finishing requests in flight and background tasks', quiesce],
         ['flushing the outbox', () => relay.stop()],
         ['closing the database', () => db.close()],
       ]),

@@ -1,4 +1,5 @@
 import { CasesInitialMigration } from './initial.migration.js';
+import { CasesIngestLedgerMigration } from './ingest-ledger.migration.js';
 import { CasePanelSeatMigration } from './panel-seat.migration.js';
 import { PractitionerExternalSubjectMigration } from './practitioner-external-subject.migration.js';
 import { CaseReferencePerBoardMigration } from './reference-per-board.migration.js';
@@ -15,4 +16,5 @@ export const casesMigrations = [
     class: PractitionerExternalSubjectMigration,
   },
   { name: 'Migration20261201000100_case_panel_seat', class: CasePanelSeatMigration },
+  { name: 'Migration20261210000100_cases_ingest_ledger', class: CasesIngestLedgerMigration },
 ];

@@ -1,11 +1,9 @@
 import {
-  allocateReference,
   BadUserInputError,
   escapeLike,
   NotFoundError,
   pageSize,
   parseTimeCursor,
-  recordEvent,
   toPage,
   violatedUniqueKey,
 } from '@hub/kit';
@@ -15,19 +13,13 @@ import { assertCasework, isBoardManagerOf, seesCase, type CaseworkActor } from '
 import type { CasesContext } from '../context.js';
 import { Agency } from '../entities/agency.entity.js';
 import { Board } from '../entities/board.entity.js';
-import { CaseAgency } from '../entities/case-agency.entity.js';
 import { Case } from '../entities/case.entity.js';
 import { ChildSubject } from '../entities/child-subject.entity.js';
 import { SourceRecord } from '../entities/source-record.entity.js';
-import { ChildSubjectInput } from '../inputs/child-subject.input.js';
 import { CreateCaseInput } from '../inputs/create-case.input.js';
 import { CaseConnection } from '../types/case-connection.type.js';
-import { todayInLondon } from '../calendar.js';
-import {
-  auditChildMatchRefusal,
-  ChildMatchRefusedError,
-  findOrCreateChild,
-} from '../child-matching.js';
+import { checkChild, involveAgency, openCase } from '../case.service.js';
+import { auditChildMatchRefusal, ChildMatchRefusedError } from '../child-matching.js';
 
 /** Longest search term `cases(search:)` accepts. */
 const MAX_SEARCH_LENGTH = 100;
@@ -126,33 +118,21 @@ export class CaseResolver {
       }
     });
 
-    const open = () =>
-      ctx.em.transactional(async (em) => {
-        const child = await findOrCreateChild(em, input.boardId, input.child);
-        const { reference } = await allocateReference(em, input.boardId, 'CASE');
-        const record = em.create(Case, {
-          reference,
-          boardId: input.boardId,
-          childId: child.id,
-          planType: input.planType,
-          leadAgencyId: input.leadAgencyId ?? null,
-          createdBy: actor.id,
-        });
-        // Foreign keys are plain columns (no ORM relations), so parents are flushed first.
-        await em.flush();
-        for (const agencyId of agencyIds) {
-          em.create(CaseAgency, { caseId: record.id, agencyId, addedBy: actor.id });
-        }
-        recordEvent(em, 'CaseCreated', record.id, {
-          caseId: record.id,
-          boardId: record.boardId,
-          planType: record.planType,
-          leadAgencyId: record.leadAgencyId,
-          agencyIds,
-        });
-        await ctx.audit({ action: 'case.create', entityType: 'Case', entityIds: [record.id] }, em);
-        return record;
-      });
+    const open = async () =>
+      (
+        await openCase(
+          ctx.em,
+          {
+            boardId: input.boardId,
+            child: input.child,
+            planType: input.planType,
+            leadAgencyId: input.leadAgencyId ?? null,
+            agencyIds,
+            createdBy: actor.id,
+          },
+          ctx.audit,
+        )
+      ).case;
     let created: Case;
     try {
       created = await open().catch((error: unknown) => {
@@ -183,19 +163,7 @@ export class CaseResolver {
     }
     const involved = await ctx.loaders.involvements.load(found.id);
     if (involved.some((row) => row.agencyId === agencyId)) return found;
-    await ctx.em.transactional(async (em) => {
-      // The primary key (case, agency) makes a concurrent duplicate fail rather than double up.
-      em.create(CaseAgency, { caseId: found.id, agencyId, addedBy: ctx.actor.id });
-      recordEvent(em, 'CaseAgencyAdded', found.id, {
-        caseId: found.id,
-        boardId: found.boardId,
-        agencyId,
-      });
-      await ctx.audit(
-        { action: 'case.add-agency', entityType: 'Case', entityIds: [found.id, agencyId] },
-        em,
-      );
-    });
+    await involveAgency(ctx.em, found, agencyId, ctx.actor.id, ctx.audit);
     ctx.loaders.involvements.clear(found.id);
     ctx.changed();
     return found;
@@ -269,33 +237,4 @@ function visibleCasesQuery(
     );
   }
   return qb;
-}
-
-function checkChild(child: ChildSubjectInput): void {
-  if (child.dateOfBirth && child.dateOfBirth > todayInLondon()) {
-    throw new BadUserInputError('input.child.dateOfBirth', 'must not be in the future');
-  }
-  const seen = new Set<string>();
-  for (const [i, identifier] of (child.identifiers ?? []).entries()) {
-    const key = `${identifier.system}\u0000${identifier.value.trim()}`;
-    if (seen.has(key))
-      throw new BadUserInputError(`input.child.identifiers.${i}`, 'is listed twice');
-    seen.add(key);
-    if (identifier.system === 'nhs-number' && !isNhsNumber(identifier.value)) {
-      throw new BadUserInputError(
-        `input.child.identifiers.${i}.value`,
-        'is not a valid NHS number (10 digits with a correct check digit)',
-      );
-    }
-  }
-}
-
-/** NHS numbers: 10 digits, the last a modulus-11 check digit (NHS Data Dictionary). */
-export function isNhsNumber(value: string): boolean {
-  const digits = value.replace(/\s/g, '');
-  if (!/^\d{10}$/.test(digits)) return false;
-  const sum = [...digits.slice(0, 9)].reduce((total, d, i) => total + Number(d) * (10 - i), 0);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(digits[9]);
 }

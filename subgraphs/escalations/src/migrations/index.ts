@@ -1,3 +1,4 @@
+import { EscalationsIngestLedgerMigration } from './ingest-ledger.migration.js';
 import { EscalationsInitialMigration } from './initial.migration.js';
 import { EscalationPanelSeatMigration } from './panel-seat.migration.js';
 import { EscalationRecordSequenceMigration } from './record-sequence.migration.js';
@@ -15,4 +16,8 @@ export const escalationsMigrations = [
     class: EscalationRecordSequenceMigration,
   },
   { name: 'Migration20261201000200_escalation_panel_seat', class: EscalationPanelSeatMigration },
+  {
+    name: 'Migration20261210000200_escalations_ingest_ledger',
+    class: EscalationsIngestLedgerMigration,
+  },
 ];

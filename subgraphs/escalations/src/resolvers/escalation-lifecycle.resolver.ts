@@ -1,5 +1,4 @@
 import {
-  allocateReference,
   assertCasework,
   BadUserInputError,
   ConflictError,
@@ -7,42 +6,35 @@ import {
   NotFoundError,
   PolicyViolationError,
   recordEvent,
-  WhistleblowingRouteError,
   type CaseworkActor,
 } from '@hub/kit';
-import { Role } from '@hub/schema';
 import type { EntityManager } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { loadVisibleEscalation, mayActAtStage } from '../access.js';
-import { dueAt, isCalendarRegion } from '../calendar/working-days.js';
 import { afterChange, type EscalationsContext } from '../context.js';
 import { AgreedOutcome } from '../entities/agreed-outcome.entity.js';
-import type { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
 import { EscalationRecord } from '../entities/escalation-record.entity.js';
 import { EscalationStage } from '../entities/escalation-stage.entity.js';
 import { Escalation } from '../entities/escalation.entity.js';
 import { IssueCompletion } from '../entities/issue-completion.entity.js';
 import { OutcomeConfirmation } from '../entities/outcome-confirmation.entity.js';
 import { OutstandingIssue } from '../entities/outstanding-issue.entity.js';
-import {
-  AUTHORED_RECORD_KINDS,
-  EscalationStatus,
-  RecordKind,
-  StageResult,
-  WORK_RECORD_KINDS,
-} from '../enums.js';
+import { EscalationStatus, RecordKind, StageResult, WORK_RECORD_KINDS } from '../enums.js';
 import { claimVersion, eventFacts, workingDaysToOutcome } from '../escalation-state.js';
-import { lineManagementChain, type PractitionerFact } from '../facts/cases-facts.js';
+import {
+  addEscalationRecordAs,
+  enterStage,
+  raiseEscalationAs,
+  stageEvent,
+  writeRecord,
+  type EscalationDeps,
+} from '../escalation.service.js';
 import { AddEscalationRecordInput } from '../inputs/add-escalation-record.input.js';
 import { EscalateInput } from '../inputs/escalate.input.js';
 import { RaiseEscalationInput } from '../inputs/raise-escalation.input.js';
 import { ResolveEscalationInput } from '../inputs/resolve-escalation.input.js';
-import { currentPolicy } from '../policy/policy.service.js';
-import { consultationText } from '../record-text.js';
 import { markOverdue } from '../scheduler/overdue.scheduler.js';
 
-/** A record's occurredAt may run this far ahead of the hub's clock (clock skew), no further. */
-const CLOCK_SKEW_MS = 60_000;
 const MAX_REASON = 2000;
 
 /** Raising an escalation and moving it through its stages to a confirmed outcome. */
@@ -55,109 +47,7 @@ export class EscalationLifecycleResolver {
   ): Promise<Escalation> {
     const actor = ctx.actor;
     assertCasework(actor);
-    const { facts } = ctx;
-    const theCase = await facts.case.load(input.caseId);
-    // The raiser's agency must be involved in the case; otherwise the case is not theirs to see.
-    if (!theCase || !theCase.agencyIds.includes(actor.agencyId))
-      throw new NotFoundError('case', input.caseId, 'input.caseId');
-    const responding = await facts.agency.load(input.respondingAgencyId);
-    if (!responding || responding.boardId !== theCase.boardId) {
-      throw new NotFoundError(
-        'agency on this board',
-        input.respondingAgencyId,
-        'input.respondingAgencyId',
-      );
-    }
-    if (input.respondentId) await checkRespondent(ctx, actor, input.respondentId, responding.id);
-    const board = await facts.board.load(theCase.boardId);
-    if (!board || !isCalendarRegion(board.region))
-      throw new Error(`board ${theCase.boardId} has no calendar region`);
-
-    const now = ctx.now();
-    const policy = await currentPolicy(ctx.em, theCase.boardId, now);
-    const startAt = input.startAtStage ?? 1;
-    const justification = input.riskJustification?.trim() || null;
-    if (startAt > policy.stages.length) {
-      throw new BadUserInputError(
-        'input.startAtStage',
-        `must be from 1 to ${policy.stages.length}: the board's policy has ${policy.stages.length} stages`,
-      );
-    }
-    const consulted = startAt > 1 ? await checkLaterStart(ctx, actor, input, justification) : null;
-
-    const escalation = await ctx.em.transactional(async (tx) => {
-      const { reference } = await allocateReference(tx, theCase.boardId, 'ESC', now);
-      const stage = policy.stages[startAt - 1];
-      const escalation = tx.create(Escalation, {
-        reference,
-        boardId: theCase.boardId,
-        region: board.region,
-        caseId: theCase.id,
-        raisedById: actor.id,
-        raisingAgencyId: actor.agencyId,
-        raisingAgencyKind: actor.agencyKind!,
-        respondingAgencyId: responding.id,
-        respondingAgencyKind: responding.kind,
-        respondentId: input.respondentId ?? null,
-        category: input.category,
-        ground: input.ground,
-        summary: input.summary.trim(),
-        desiredOutcome: input.desiredOutcome.trim(),
-        immediateRisk: Boolean(input.immediateRisk),
-        status: EscalationStatus.OPEN,
-        policyVersion: policy.version,
-        currentStageNumber: startAt,
-        currentStageDueAt: dueAt(board.region as never, now, stage.timescaleWorkingDays),
-        raisedAt: now,
-        riskJustification: startAt > 1 ? justification : null,
-        consultedId: startAt > 1 ? (input.consultedId ?? null) : null,
-      });
-      await tx.flush();
-      const entered = enterStage(
-        tx,
-        escalation,
-        policy,
-        startAt,
-        now,
-        startAt > 1 ? justification : null,
-      );
-      writeRecord(tx, escalation, {
-        authorId: actor.id,
-        kind: RecordKind.CONCERN_RAISED,
-        stageNumber: startAt,
-        text: escalation.summary,
-        occurredAt: now,
-      });
-      if (consulted && justification) {
-        // Written with the concern, at the same instant: the sequence keeps it after the concern.
-        writeRecord(tx, escalation, {
-          authorId: actor.id,
-          kind: RecordKind.CONSULTATION,
-          stageNumber: startAt,
-          text: consultationText({
-            stageNumber: startAt,
-            stageName: stage.name,
-            justification,
-            consulted,
-          }),
-          occurredAt: now,
-          sequence: 1,
-        });
-      }
-      recordEvent(tx, 'EscalationRaised', escalation.id, {
-        ...eventFacts(escalation),
-        startStage: startAt,
-        // Ids only, for the cases subgraph to involve the responding agency in the case.
-        caseId: escalation.caseId,
-        respondingAgencyId: escalation.respondingAgencyId,
-      });
-      stageEvent(tx, 'StageEntered', escalation, entered);
-      await ctx.audit(
-        { action: 'escalation.raise', entityType: 'Escalation', entityIds: [escalation.id] },
-        tx,
-      );
-      return escalation;
-    });
+    const escalation = await raiseEscalationAs(depsOf(ctx), actor, input);
     afterChange(ctx);
     return escalation;
   }
@@ -168,69 +58,12 @@ export class EscalationLifecycleResolver {
     @Ctx() ctx: EscalationsContext,
   ): Promise<EscalationRecord> {
     const escalation = await loadVisibleEscalation(ctx, input.escalationId, 'input.escalationId');
-    const actor = ctx.actor as CaseworkActor;
-    const party =
-      actor.agencyId === escalation.raisingAgencyId ||
-      actor.agencyId === escalation.respondingAgencyId;
-    if (
-      !party &&
-      !(actor.boardId === escalation.boardId && actor.roles.includes(Role.BOARD_MANAGER))
-    ) {
-      throw new ForbiddenError(
-        'Only practitioners of the two agencies and the board manager write to the record.',
-      );
-    }
-    if (!AUTHORED_RECORD_KINDS.includes(input.kind)) {
-      throw new BadUserInputError(
-        'input.kind',
-        `must be one of ${AUTHORED_RECORD_KINDS.join(', ')}; the hub writes the others itself`,
-      );
-    }
-    if (
-      escalation.status === EscalationStatus.CLOSED ||
-      escalation.status === EscalationStatus.WITHDRAWN
-    ) {
-      throw new ConflictError(`The escalation is ${escalation.status}: its record is complete.`);
-    }
-    const now = ctx.now();
-    const occurredAt = input.occurredAt ?? now;
-    if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-      throw new BadUserInputError('input.occurredAt', 'must not be in the future');
-    }
-    const extra = [...new Set(input.sharedWithIds ?? [])];
-    const people = await ctx.facts.practitioner.loadMany(extra);
-    people.forEach((person, i) => {
-      if (!person || person instanceof Error || person.boardId !== escalation.boardId) {
-        throw new NotFoundError('practitioner on this board', extra[i], 'input.sharedWithIds');
-      }
-    });
-    const stages = await ctx.loaders.stages.load(escalation.id);
-    const stageNumber = escalation.currentStageNumber ?? stages.at(-1)!.number;
-    const record = await ctx.em.transactional(async (tx) => {
-      const record = writeRecord(tx, escalation, {
-        authorId: actor.id,
-        kind: input.kind,
-        stageNumber,
-        text: input.text.trim(),
-        occurredAt,
-        recordedAt: now,
-        sharedWith: extra,
-      });
-      recordEvent(tx, 'EscalationRecordAdded', escalation.id, {
-        ...eventFacts(escalation),
-        stageNumber,
-        kind: input.kind,
-      });
-      await ctx.audit(
-        {
-          action: 'escalation.record',
-          entityType: 'Escalation',
-          entityIds: [escalation.id, record.id],
-        },
-        tx,
-      );
-      return record;
-    });
+    const record = await addEscalationRecordAs(
+      depsOf(ctx),
+      ctx.actor as CaseworkActor,
+      escalation,
+      input,
+    );
     afterChange(ctx);
     return record;
   }
@@ -546,6 +379,11 @@ async function workedAt(
   return records.some((r) => r.stageNumber === stageNumber && WORK_RECORD_KINDS.includes(r.kind));
 }
 
+/** What the shared escalation services need from a request. */
+function depsOf(ctx: EscalationsContext): EscalationDeps {
+  return { em: ctx.em, facts: ctx.facts, now: ctx.now(), audit: ctx.audit };
+}
+
 /** The open escalation's current stage and its policy definition; CONFLICT when not open or stale. */
 async function openStage(ctx: EscalationsContext, escalation: Escalation, expectedVersion: number) {
   if (escalation.status !== EscalationStatus.OPEN || escalation.currentStageNumber === null) {
@@ -571,84 +409,6 @@ async function openStage(ctx: EscalationsContext, escalation: Escalation, expect
   return { policy, stage, definition: policy.stages[stage.number - 1] };
 }
 
-async function checkRespondent(
-  ctx: EscalationsContext,
-  actor: CaseworkActor,
-  respondentId: string,
-  respondingAgencyId: string,
-) {
-  const respondent = await ctx.facts.practitioner.load(respondentId);
-  if (!respondent || respondent.agencyId !== respondingAgencyId) {
-    throw new BadUserInputError(
-      'input.respondentId',
-      'must be a practitioner of the responding agency',
-    );
-  }
-  if (respondent.id === actor.id)
-    throw new BadUserInputError('input.respondentId', 'cannot be the raiser');
-  const chain = await lineManagementChain(ctx.facts, actor.id);
-  if (chain.includes(respondent.id)) {
-    throw new WhistleblowingRouteError(
-      'The disagreement is with someone in your own line-management chain, which this multi-agency procedure does not cover. ' +
-        "Raise it through your agency's whistleblowing procedure (your safeguarding lead or HR can point you to it), or speak to the next manager up.",
-    );
-  }
-}
-
-/** Checks a start after stage 1 and answers the consulted practitioner, whom the record names. */
-async function checkLaterStart(
-  ctx: EscalationsContext,
-  actor: CaseworkActor,
-  input: RaiseEscalationInput,
-  justification: string | null,
-): Promise<PractitionerFact> {
-  if (!input.immediateRisk) {
-    throw new PolicyViolationError(
-      'An escalation starts at stage 1: only a child at immediate risk may start later (set immediateRisk, give a justification and the line manager or safeguarding lead you consulted).',
-    );
-  }
-  if (!justification)
-    throw new BadUserInputError('input.riskJustification', 'is required to start after stage 1');
-  if (!input.consultedId) {
-    throw new BadUserInputError(
-      'input.consultedId',
-      'is required to start after stage 1: the line manager or safeguarding lead you consulted',
-    );
-  }
-  const consulted = await ctx.facts.practitioner.load(input.consultedId);
-  if (
-    !consulted ||
-    !consulted.active ||
-    consulted.agencyId !== actor.agencyId ||
-    !consulted.roles.some((role) => role === Role.LINE_MANAGER || role === Role.SAFEGUARDING_LEAD)
-  ) {
-    throw new BadUserInputError(
-      'input.consultedId',
-      'must be an active line manager or safeguarding lead of your agency',
-    );
-  }
-  return consulted;
-}
-
-function enterStage(
-  tx: EntityManager,
-  escalation: Escalation,
-  policy: EscalationPolicyVersion,
-  number: number,
-  now: Date,
-  entryReason: string | null,
-): EscalationStage {
-  const definition = policy.stages[number - 1];
-  return tx.create(EscalationStage, {
-    escalationId: escalation.id,
-    number,
-    name: definition.name,
-    enteredAt: now,
-    dueAt: dueAt(escalation.region as never, now, definition.timescaleWorkingDays),
-    entryReason,
-  });
-}
-
 /** Completes the current stage; one completed after its dueAt gets its StageOverdue now if it has not had it. */
 async function completeStage(
   tx: EntityManager,
@@ -665,63 +425,4 @@ async function completeStage(
   stage.completedAt = now;
   stage.result = result;
   return stage;
-}
-
-interface NewRecord {
-  authorId: string;
-  kind: RecordKind;
-  stageNumber: number;
-  text: string;
-  occurredAt: Date;
-  /** @default occurredAt */
-  recordedAt?: Date;
-  /** Practitioners to share it with besides the raiser and the respondent. */
-  sharedWith?: string[];
-  /** Its place among the records one change writes at one instant. @default 0 */
-  sequence?: number;
-}
-
-function writeRecord(
-  tx: EntityManager,
-  escalation: Escalation,
-  record: NewRecord,
-): EscalationRecord {
-  // Every record is shared with the raiser and the respondent, whatever else is asked.
-  const sharedWithIds = [
-    ...new Set([
-      escalation.raisedById,
-      ...(escalation.respondentId ? [escalation.respondentId] : []),
-      ...(record.sharedWith ?? []),
-    ]),
-  ];
-  return tx.create(EscalationRecord, {
-    escalationId: escalation.id,
-    stageNumber: record.stageNumber,
-    kind: record.kind,
-    authorId: record.authorId,
-    text: record.text,
-    occurredAt: record.occurredAt,
-    recordedAt: record.recordedAt ?? record.occurredAt,
-    sequence: record.sequence ?? 0,
-    sharedWithIds,
-  });
-}
-
-function stageEvent(
-  tx: EntityManager,
-  type: 'StageEntered' | 'StageCompleted',
-  escalation: Escalation,
-  stage: EscalationStage,
-) {
-  recordEvent(tx, type, escalation.id, {
-    ...eventFacts(escalation),
-    stageNumber: stage.number,
-    enteredAt: stage.enteredAt.toISOString(),
-    dueAt: stage.dueAt.toISOString(),
-    ...(stage.completedAt && {
-      completedAt: stage.completedAt.toISOString(),
-      result: stage.result,
-      withinTimescale: stage.completedAt.getTime() <= stage.dueAt.getTime(),
-    }),
-  });
 }

@@ -48,9 +48,16 @@ export function hashAuditEntry(entry: Hashed): string {
 async function lockChain(em: EntityManager): Promise<void> {
   if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
     // SQLite serializes write transactions by itself; PostgreSQL needs a lock for the chain head.
+    // One chain per subgraph schema, so one lock per schema: subgraphs sharing a database do not
+    // wait for each other's audited writes.
     await em
       .getConnection()
-      .execute('select pg_advisory_xact_lock(7311001)', [], 'run', em.getTransactionContext());
+      .execute(
+        "select pg_advisory_xact_lock(7311001, hashtext(current_schema() || ':audit'))",
+        [],
+        'run',
+        em.getTransactionContext(),
+      );
   }
 }
 

@@ -90,6 +90,9 @@ export class ProtocolAmendmentResolver {
         proposedAt: now,
         evidenceCount: evidence.length,
       });
+      // The evidence rows' foreign key needs the amendment written first, and the entities
+      // declare no relation the unit of work could order the inserts by.
+      await tx.flush();
       for (const escalationId of evidence)
         tx.create(AmendmentEvidence, { amendmentId: amendment.id, escalationId });
       recordEvent(tx, 'ProtocolAmendmentProposed', amendment.id, amendmentFacts(amendment));

@@ -1,0 +1,8 @@
+export {
+  checkConformance,
+  type BadFixture,
+  type ConformanceFixture,
+  type ConformanceFixtures,
+  type GoodFixture,
+} from './conformance.js';
+export { describeConformance } from './describe-conformance.js';
