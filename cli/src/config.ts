@@ -1,7 +1,7 @@
 import { loadCasesConfig } from '@hub/cases';
 import { loadEscalationsConfig } from '@hub/escalations';
 import { loadGatewayConfig } from '@hub/gateway';
-import { hubEnvSchema, parseConfig } from '@hub/kit';
+import { hubEnvSchema, parseConfig, portSchema } from '@hub/kit';
 import { loadLearningConfig } from '@hub/learning';
 import { loadPanelsConfig } from '@hub/panels';
 import { z } from 'zod';
@@ -10,7 +10,24 @@ import { z } from 'zod';
 export const cliEnvSchema = hubEnvSchema.extend({
   /** `0` starts the embedded hub without demo data. */
   HUB_DEMO: z.enum(['0', '1']).default('1'),
+  /** `hub ingest`: the running hub's address. @default http://127.0.0.1:$PORT */
+  HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** `hub ingest`: the bearer token of an INTEGRATION account of the plugin's agency kind. */
+  HUB_TOKEN: z.string().trim().min(1).optional(),
 });
+
+/**
+ * What `hub ingest` reads: it is a client of a running hub, so it reads neither the databases'
+ * nor the other parts' settings, only where the hub is and the token to send.
+ */
+export function loadIngestConfig(env: Record<string, string | undefined> = process.env) {
+  return parseConfig(
+    cliEnvSchema.pick({ HUB_URL: true, HUB_TOKEN: true }).extend({ PORT: portSchema(4000) }),
+    env,
+  );
+}
+
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
 /**
  * Everything the `hub` command needs: the embedded default runs all five parts in one process,

@@ -1,4 +1,6 @@
 export * from './demo/escalations.seed.js';
+export * from './demo/history.seed.js';
+export * from './demo/learning.seed.js';
 export * from './demo/panels.seed.js';
 export * from './demo/seed.js';
 export * from './graphql-client.js';

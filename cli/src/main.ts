@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `hub` command (api/README.md): start, serve, token, migrate, audit verify, replay learning,
- * compose, contract.
+ * The `hub` command (api/README.md): start, serve, token, ingest, migrate, audit verify, replay
+ * learning, compose, contract.
  * `npm start` and `npm run hub -- <command>` call it after building.
  */
 import 'reflect-metadata';
@@ -9,11 +9,12 @@ import { ConfigError, isShuttingDown } from '@hub/kit';
 import { composeCommand } from './commands/compose.command.js';
 import { contractCommand } from './commands/contract.command.js';
 import { auditVerifyCommand, migrateCommand } from './commands/database.command.js';
+import { ingestCommand } from './commands/ingest.command.js';
 import { replayCommand } from './commands/replay.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
 import { tokenCommand } from './commands/token.command.js';
-import { loadCliConfig } from './config.js';
+import { loadCliConfig, loadIngestConfig } from './config.js';
 
 const USAGE = `usage: hub <command>
   start                                  the embedded hub (what \`npm start\` runs)
@@ -21,6 +22,8 @@ const USAGE = `usage: hub <command>
                                          run one service alone, configured by environment
   token (--admin | --practitioner <id>) [--ttl 8h]
                                          print a bearer token from the embedded key
+  ingest --plugin <name> <file> [--content-type <type>] [--url <url>] [--token <token>]
+                                         send an agency system's file to the running hub
   migrate                                run pending migrations of every subgraph
   audit verify                           check every subgraph's audit hash chain
   replay learning                        rebuild the learning statistics from the domain events
@@ -34,6 +37,8 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'contract') return contractCommand(args);
   // A service reads only its own configuration.
   if (command === 'serve') return serveCommand(args);
+  // A client of a running hub: where it is and the token, nothing of the hub's own settings.
+  if (command === 'ingest') return ingestCommand(args, loadIngestConfig());
   const config = loadCliConfig();
   switch (command) {
     case 'start':

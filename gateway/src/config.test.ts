@@ -20,6 +20,16 @@ describe('loadGatewayConfig', () => {
     expect(oidcSettings(config)).toBeNull();
   });
 
+  it('reads HUB_INGEST_MAX_BYTES in bytes, 256 MiB unless set', () => {
+    expect(loadGatewayConfig({}).HUB_INGEST_MAX_BYTES).toBe(268_435_456);
+    expect(loadGatewayConfig({ HUB_INGEST_MAX_BYTES: '1048576' }).HUB_INGEST_MAX_BYTES).toBe(
+      1_048_576,
+    );
+    expect(() => loadGatewayConfig({ HUB_INGEST_MAX_BYTES: '256mb' })).toThrow(
+      /HUB_INGEST_MAX_BYTES/,
+    );
+  });
+
   it('takes all three OIDC settings together', () => {
     const config = loadGatewayConfig({
       OIDC_ISSUER: 'https://id.example.org/',

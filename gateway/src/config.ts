@@ -13,6 +13,9 @@ const subgraphUrl = (port: number) =>
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** HUB_INGEST_MAX_BYTES unless set: 256 MiB. */
+export const DEFAULT_INGEST_MAX_BYTES = 268_435_456;
+
 const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const;
 
 /**
@@ -114,6 +117,11 @@ export const gatewayEnvSchema = hubEnvSchema
     HUB_MAX_DEPTH: positiveInt(10),
     /** Highest estimated cost an operation may have (the model: docs/limits.md). */
     HUB_MAX_COST: positiveInt(5000),
+    /**
+     * Largest body `POST /ingest/{plugin}` reads, in bytes (256 MiB). The body is streamed, never
+     * held whole, so this bounds a run's length, not the gateway's memory.
+     */
+    HUB_INGEST_MAX_BYTES: positiveInt(DEFAULT_INGEST_MAX_BYTES),
   })
   .superRefine(
     (env, ctx) => {

@@ -11,18 +11,22 @@ import {
   type Logger,
   type RunningServer,
 } from '@hub/kit';
+import type { AgencyPlugin } from '@hub/plugin-sdk';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { authenticate, authenticatedOf } from './auth/authenticate.middleware.js';
 import { createActorLoader } from './auth/load-actor.js';
 import type { TokenVerifier } from './auth/verify-token.js';
-import type { TrustProxy } from './config.js';
+import { DEFAULT_INGEST_MAX_BYTES, type TrustProxy } from './config.js';
 import { runInRequestScope, type GatewayContext } from './context.js';
 import { createErrorFormatter, internalError } from './graphql/mask-error.js';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits.js';
 import { SubgraphDataSource } from './graphql/subgraph.data-source.js';
+import { bodyDeadline, DEFAULT_BODY_TIMEOUT_MS } from './http/body-deadline.middleware.js';
 import { correlate, requestScopeOf } from './http/correlation-id.middleware.js';
 import { graphiqlRoutes } from './http/graphiql.route.js';
 import { healthRoutes } from './http/health.route.js';
+import { ingestRoutes } from './ingest/ingest.route.js';
+import { ingestPlugins } from './ingest/plugins.js';
 import { SUBGRAPH_NAMES, type SubgraphUrls } from './subgraph-url.js';
 
 /** Everything the gateway needs, passed explicitly so tests and the embedded hub need no env. */
@@ -61,6 +65,17 @@ export interface GatewayOptions {
    * `trust proxy`, HUB_TRUST_PROXY). @default false (the peer's address; the header is ignored)
    */
   trustProxy?: TrustProxy;
+  /** The plugins `POST /ingest/{plugin}` serves. @default the reference plugins (ingest/plugins.ts) */
+  ingestPlugins?: readonly AgencyPlugin[];
+  /** Largest body `POST /ingest/{plugin}` reads, in bytes (HUB_INGEST_MAX_BYTES). @default 256 MiB */
+  ingestMaxBytes?: number;
+  /** How long an ingest may wait for the client's next bytes. @default 60000 */
+  ingestStallMs?: number;
+  /**
+   * How long any other request's body may take to arrive (what Node's `requestTimeout` does,
+   * which the gateway turns off so that a long ingest is not cut). @default 300000
+   */
+  bodyTimeoutMs?: number;
 }
 
 function errorBody(message: string, code: string) {
@@ -131,6 +146,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   const httpServer = createServer(app);
+  // Node ends a request whose body takes over 5 minutes to arrive. An ingest body is read only
+  // as fast as the subgraphs apply it, so a large one may take longer: the ingest route bounds
+  // its client's silence instead, and bodyDeadline keeps Node's bound for every other route.
+  httpServer.requestTimeout = 0;
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -168,24 +187,38 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const graphiql = graphiqlRoutes({ tokens: options.verifier.mode });
   await apollo.start();
 
+  const loadActor = createActorLoader({
+    casesUrl: subgraphUrls.cases,
+    actorKey: options.actorKey,
+    timeoutMs: options.actorTimeoutMs,
+    // An external issuer's subjects are its own, so they are looked up, never taken as ids.
+    by: options.verifier.mode === 'oidc' ? 'externalSubject' : 'practitionerId',
+  });
+
   app.use(correlate(log));
   app.use(healthRoutes(subgraphUrls, options.readinessTimeoutMs ?? 2000, options.waitingFor));
+  // Before the GraphQL route and its JSON parser (and their body limit): the ingest body is
+  // streamed into the plugin, bounded by HUB_INGEST_MAX_BYTES.
+  app.use(
+    ingestRoutes({
+      plugins: options.ingestPlugins ?? ingestPlugins(),
+      verifier: options.verifier,
+      loadActor,
+      subgraphUrls,
+      actorKey: options.actorKey,
+      bodyLimit: options.bodyLimit,
+      maxBytes: options.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES,
+      stallMs: options.ingestStallMs,
+    }),
+  );
+  app.use(bodyDeadline(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS));
   app.use(graphiql.assets);
   // The hub's address alone lands on GraphiQL rather than Express's "Cannot GET /".
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use(
     '/graphql',
     graphiql.page,
-    authenticate(
-      options.verifier,
-      createActorLoader({
-        casesUrl: subgraphUrls.cases,
-        actorKey: options.actorKey,
-        timeoutMs: options.actorTimeoutMs,
-        // An external issuer's subjects are its own, so they are looked up, never taken as ids.
-        by: options.verifier.mode === 'oidc' ? 'externalSubject' : 'practitionerId',
-      }),
-    ),
+    authenticate(options.verifier, loadActor),
     express.json({ limit: options.bodyLimit }),
     requireJsonBody,
     (_req, res, next) => runInRequestScope(requestScopeOf(res), next),

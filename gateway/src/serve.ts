@@ -50,6 +50,7 @@ export async function runGatewayProcess(config: GatewayConfig): Promise<void> {
     bodyLimit: config.HUB_BODY_LIMIT,
     maxDepth: config.HUB_MAX_DEPTH,
     maxCost: config.HUB_MAX_COST,
+    ingestMaxBytes: config.HUB_INGEST_MAX_BYTES,
     trustProxy: config.HUB_TRUST_PROXY,
     drainMs: drainGraceMs(config.HUB_SHUTDOWN_TIMEOUT_MS),
   });

@@ -32,6 +32,8 @@ export interface TestHub {
   /** The embedded signing key (tests mint odd tokens with it). */
   key: EmbeddedKey;
   clock: TestClock;
+  /** The hub's internal secret: tests call subgraphs' /internal routes as a hub service with it. */
+  internalSecret: string;
   /** Stops the hub and starts it again on the same databases (not seeded again). */
   restart(): Promise<void>;
   url: string;
@@ -103,6 +105,8 @@ export async function startTestHub(
     bodyLimit?: string;
     /** The hub's logger (a test that asserts on log lines passes one that keeps them). */
     log?: Logger;
+    /** HUB_INGEST_MAX_BYTES. @default the gateway's (256 MiB) */
+    ingestMaxBytes?: number;
   } = {},
 ): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-data-'));
@@ -125,6 +129,7 @@ export async function startTestHub(
       bodyLimit: options.bodyLimit ?? '100kb',
       maxDepth: options.maxDepth ?? 10,
       maxCost: 5000,
+      ingestMaxBytes: options.ingestMaxBytes,
       relayIntervalMs: 100,
       overdueIntervalMs: 60_000,
       clock: clock.now,
@@ -141,6 +146,7 @@ export async function startTestHub(
     hub,
     key,
     clock,
+    internalSecret,
     url: hub.url,
     adminToken,
     demo,

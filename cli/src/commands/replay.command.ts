@@ -35,6 +35,11 @@ async function open(config: CliConfig, name: SubgraphName): Promise<HubDatabase>
 
 class ReplayError extends Error {}
 
+async function* concat<T>(first: AsyncIterable<T>, then: Iterable<T>): AsyncGenerator<T> {
+  yield* first;
+  yield* then;
+}
+
 /**
  * Every event each source subgraph ever wrote, read back from its outbox (which keeps events
  * after publishing them) in the order it wrote them, a page at a time.
@@ -43,8 +48,11 @@ async function* outboxEvents(databases: [SubgraphName, HubDatabase][]): AsyncGen
   for (const [source, db] of databases) {
     let after = 0;
     for (;;) {
+      // Read while the replay's transaction is open: without disableContextResolution the fork
+      // would take that transaction's EntityManager (MikroORM finds it by context name, the
+      // same for every database) and read the learning database's outbox instead.
       const page = await db.orm.em
-        .fork()
+        .fork({ disableContextResolution: true })
         .find(OutboxEvent, { seq: { $gt: after } }, { orderBy: { seq: 'asc' }, limit: PAGE });
       for (const row of page) {
         yield {
@@ -78,7 +86,12 @@ export async function replayCommand(args: string[], config: CliConfig): Promise<
     const learning = databases.find(([name]) => name === 'learning')![1];
     await runMigrations(learning.orm, learning.target);
     const started = Date.now();
-    const report = await replayLearning(learning.orm, outboxEvents(databases));
+    // On SQLite the replay's transaction holds the learning database's one connection, so its
+    // own outbox (a few events per escalation) is read before; the order does not matter.
+    const own: HubEvent[] = [];
+    for await (const event of outboxEvents([['learning', learning]])) own.push(event);
+    const others = databases.filter(([name]) => name !== 'learning');
+    const report = await replayLearning(learning.orm, concat(outboxEvents(others), own));
     console.log(
       `learning: read model rebuilt from ${report.applied} events: ${report.escalations} escalations (${Date.now() - started} ms)`,
     );

@@ -9,6 +9,8 @@ import {
 } from '@hub/kit';
 import type { CliConfig } from '../config.js';
 import { seedDemoEscalations } from '../demo/escalations.seed.js';
+import { seedDemoHistory } from '../demo/history.seed.js';
+import { seedDemoLearning } from '../demo/learning.seed.js';
 import { seedDemoPanels } from '../demo/panels.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
 import { graphqlRequest } from '../graphql-client.js';
@@ -26,8 +28,8 @@ export async function startCommand(config: CliConfig): Promise<number> {
   const supergraphSdl = readFileSync(config.gateway.HUB_SUPERGRAPH_PATH, 'utf8');
   const key = config.gateway.OIDC_ISSUER ? null : await loadOrCreateEmbeddedKey(dataDir);
   const verifier = await createTokenVerifier(config.gateway, key);
-  // The demo's older escalations are raised with the clock set back (seedDemoEscalations); the
-  // rest of the time it is the system clock.
+  // The demo's older escalations are raised with the clock set back (seedDemoHistory,
+  // seedDemoEscalations); the rest of the time it is the system clock.
   let clockOffsetMs = 0;
   const clock = () => new Date(Date.now() + clockOffsetMs);
   // Only an embedded key can seed the demo; until seeding is decided and done, not ready.
@@ -51,6 +53,7 @@ export async function startCommand(config: CliConfig): Promise<number> {
     maxDepth: config.gateway.HUB_MAX_DEPTH,
     maxCost: config.gateway.HUB_MAX_COST,
     trustProxy: config.gateway.HUB_TRUST_PROXY,
+    ingestMaxBytes: config.gateway.HUB_INGEST_MAX_BYTES,
     bus: config.hub.HUB_BUS,
     busPrefix: config.hub.HUB_BUS_PREFIX,
     overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
@@ -87,9 +90,14 @@ export async function startCommand(config: CliConfig): Promise<number> {
     } satisfies SeedTarget;
     if (mayCreateDemo && (await isEmpty(target))) {
       const demo = await seedDemo(target);
-      await seedDemoPanels(target, demo, await seedDemoEscalations(target, demo));
+      // The past first, so that references follow the order escalations were raised in.
+      const history = await seedDemoHistory(target, demo);
+      const escalations = await seedDemoEscalations(target, demo);
+      const panels = await seedDemoPanels(target, demo, escalations);
+      await seedDemoLearning(target, demo, { history, escalations, panels });
       lines.push(
-        '  Demo:     created the Northbridge demo board, its cases and escalations at every stage (first start).',
+        '  Demo:     created the Northbridge demo board, its cases, six months of escalations, some at',
+        '            every stage today, and what the board learned from them (first start).',
       );
     }
     hub.markReady();

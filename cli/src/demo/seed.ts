@@ -60,6 +60,12 @@ const PEOPLE: {
     roles: ['PRACTITIONER'],
     manager: 'policeManager',
   },
+  {
+    key: 'policeReferrals',
+    agency: 'police',
+    name: 'Force referral export (integration)',
+    roles: ['INTEGRATION'],
+  },
   { key: 'healthSenior', agency: 'health', name: 'Dr Ruth Adeyemi', roles: ['SENIOR_MANAGER'] },
   {
     key: 'healthLead',
@@ -100,6 +106,12 @@ const PEOPLE: {
     name: 'Tom Reid (class teacher)',
     roles: ['PRACTITIONER'],
     manager: 'schoolDsl',
+  },
+  {
+    key: 'schoolMis',
+    agency: 'school',
+    name: 'School MIS integration',
+    roles: ['INTEGRATION'],
   },
   {
     key: 'cscSenior',

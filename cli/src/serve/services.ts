@@ -56,6 +56,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
       'HUB_SUPERGRAPH_PATH',
       'HUB_MAX_DEPTH',
       'HUB_MAX_COST',
+      'HUB_INGEST_MAX_BYTES',
     ],
   },
   cases: {

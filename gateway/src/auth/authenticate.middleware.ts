@@ -11,12 +11,31 @@ export interface Authenticated {
   meta: RequestMeta;
 }
 
+/** How a route words the middleware's refusals. */
+export interface AuthenticationBodies {
+  /** The JSON body of a 401 (no valid token, or no active practitioner behind it). */
+  unauthenticated(message: string): unknown;
+  /** The JSON body of a 503 (the directory or the issuer could not answer). */
+  unavailable(correlationId: string): unknown;
+}
+
+/** GraphQL-shaped refusals, for /graphql. */
+const GRAPHQL_BODIES: AuthenticationBodies = {
+  unauthenticated: unauthenticatedBody,
+  unavailable: (correlationId) => ({ errors: [internalError(correlationId)] }),
+};
+
 /** RFC 6750: a request without credentials gets the challenge without an error code. */
-function refuse(res: Response, message: string, credentialsSent = true): void {
+function refuse(
+  res: Response,
+  bodies: AuthenticationBodies,
+  message: string,
+  credentialsSent = true,
+): void {
   const challenge = credentialsSent
     ? 'Bearer realm="hub", error="invalid_token"'
     : 'Bearer realm="hub"';
-  res.status(401).set('WWW-Authenticate', challenge).json(unauthenticatedBody(message));
+  res.status(401).set('WWW-Authenticate', challenge).json(bodies.unauthenticated(message));
 }
 
 /**
@@ -24,7 +43,11 @@ function refuse(res: Response, message: string, credentialsSent = true): void {
  * from the directory. No valid token, or no active practitioner behind it, is HTTP 401; a
  * directory or issuer that cannot answer is the hub's fault (503), never the client's.
  */
-export function authenticate(verifier: TokenVerifier, loadActor: ActorLoader): RequestHandler {
+export function authenticate(
+  verifier: TokenVerifier,
+  loadActor: ActorLoader,
+  bodies: AuthenticationBodies = GRAPHQL_BODIES,
+): RequestHandler {
   return async (req, res, next) => {
     const { correlationId, log } = requestScopeOf(res);
     const meta: RequestMeta = { correlationId, ip: req.ip ?? null };
@@ -33,7 +56,7 @@ export function authenticate(verifier: TokenVerifier, loadActor: ActorLoader): R
       const actor = await loadActor(identity, meta);
       if (!actor) {
         log.info({ subject: identity.subject }, 'refused a token: no active practitioner');
-        refuse(res, 'No active practitioner in the directory matches this token.');
+        refuse(res, bodies, 'No active practitioner in the directory matches this token.');
         return;
       }
       res.locals.auth = { actor, meta } satisfies Authenticated;
@@ -44,11 +67,11 @@ export function authenticate(verifier: TokenVerifier, loadActor: ActorLoader): R
           { reason: error.reason, cause: String(error.cause ?? '') },
           'refused a token',
         );
-        refuse(res, error.message, error.reason !== 'missing');
+        refuse(res, bodies, error.message, error.reason !== 'missing');
         return;
       }
       log.error({ err: error }, 'could not authenticate: the directory or the issuer failed');
-      res.status(503).json({ errors: [internalError(correlationId)] });
+      res.status(503).json(bodies.unavailable(correlationId));
       return;
     }
     next();

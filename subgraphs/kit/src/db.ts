@@ -118,6 +118,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
       silent: true,
     },
     allowGlobalContext: false,
+    /*
+     * MikroORM finds an open transaction by context name, 'default' for every ORM: in one process
+     * (the embedded hub, the CLI) a fork of one subgraph's EntityManager inside another's
+     * transaction would join that transaction, on the wrong database. One name per database.
+     */
+    contextName:
+      target.kind === 'sqlite' ? `sqlite:${target.file}` : `postgres:${target.schema}`,
     forceUtcTimezone: true,
     debug: false,
     loggerFactory: (loggerOptions: LoggerOptions) => new HubOrmLogger(loggerOptions, queries),
