@@ -10,6 +10,7 @@ import {
   type GraphQLResponse,
   type TestHub,
 } from './support/hub.js';
+import { STATS } from './support/learning.js';
 
 /**
  * The learning subgraph through the gateway: themes, tags, debriefs and protocol amendments on
@@ -17,57 +18,6 @@ import {
  * are chosen in blocks of its disclosure threshold so that every figure can be checked exactly.
  */
 
-const STATS = /* GraphQL */ `
-  query ($filter: StatsFilter!) {
-    escalationStats(filter: $filter) {
-      total
-      disclosureThreshold
-      byCategory {
-        key
-        count
-        suppressed
-      }
-      byHighestStage {
-        key
-        count
-        suppressed
-      }
-      byRaisingAgencyKind {
-        key
-        count
-        suppressed
-      }
-      byRespondingAgencyKind {
-        key
-        count
-        suppressed
-      }
-      agencyPairs {
-        raising
-        responding
-        count
-        suppressed
-      }
-      byMonth {
-        key
-        count
-        suppressed
-      }
-      byTheme {
-        key
-        count
-        suppressed
-      }
-      byResolutionPanel {
-        key
-        count
-        suppressed
-      }
-      stagesWithinTimescaleRate
-      medianWorkingDaysToOutcome
-    }
-  }
-`;
 const RAISE = /* GraphQL */ `
   mutation ($input: RaiseEscalationInput!) {
     raiseEscalation(input: $input) {

@@ -16,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from './support/config.js';
 import { databaseKinds } from './support/databases.js';
 import { postGraphQL } from './support/hub.js';
+import { STATS } from './support/learning.js';
 import { killAll, startProcess, userEnvironment, type HubProcess } from './support/process.js';
 
 /**
@@ -92,57 +93,6 @@ async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<v
   return { url: url.href, drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-const STATS = /* GraphQL */ `
-  query ($board: ID!) {
-    escalationStats(filter: { boardId: $board }) {
-      total
-      byCategory {
-        key
-        count
-        suppressed
-      }
-      byHighestStage {
-        key
-        count
-        suppressed
-      }
-      byRaisingAgencyKind {
-        key
-        count
-        suppressed
-      }
-      byRespondingAgencyKind {
-        key
-        count
-        suppressed
-      }
-      agencyPairs {
-        raising
-        responding
-        count
-        suppressed
-      }
-      byMonth {
-        key
-        count
-        suppressed
-      }
-      byTheme {
-        key
-        count
-        suppressed
-      }
-      byResolutionPanel {
-        key
-        count
-        suppressed
-      }
-      stagesWithinTimescaleRate
-      medianWorkingDaysToOutcome
-    }
-  }
-`;
-
 const databases: { drop(): Promise<void> }[] = [];
 afterAll(async () => {
   for (const database of databases) await database.drop();
@@ -179,7 +129,9 @@ describe.each(databaseKinds)('hub replay learning on %s', (kind) => {
     expect(minted.code, minted.output).toBe(0);
     const analyst = tokenOf(minted.output);
 
-    const before = await postGraphQL(first.url, analyst, STATS, { board: board.id });
+    const before = await postGraphQL(first.url, analyst, STATS, {
+      filter: { boardId: board.id },
+    });
     expect(before.errors, JSON.stringify(before.errors)).toBeUndefined();
     expect(before.data!.escalationStats.total).toBeGreaterThan(0);
     expect(await first.process.stop('SIGTERM')).toMatchObject({ code: 0 });
@@ -212,7 +164,9 @@ describe.each(databaseKinds)('hub replay learning on %s', (kind) => {
     );
 
     const second = await startHub(dataDir, database?.url);
-    const after = await postGraphQL(second.url, analyst, STATS, { board: board.id });
+    const after = await postGraphQL(second.url, analyst, STATS, {
+      filter: { boardId: board.id },
+    });
     expect(after.errors, JSON.stringify(after.errors)).toBeUndefined();
     expect(after.data).toEqual(before.data);
     expect(await second.process.stop('SIGTERM')).toMatchObject({ code: 0 });

@@ -126,9 +126,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       close: () =>
         closeInTurn('hub', [
           ['closing the gateway', () => gateway.close()],
-          ...started.map(
-            (s) => [`quiescing the ${s.name} subgraph`, () => s.quiesce()] as const,
-          ),
+          ...started.map((s) => [`quiescing the ${s.name} subgraph`, () => s.quiesce()] as const),
           // Every database is still open: events in flight reach all their consumers.
           ['delivering the events in the outboxes', () => drainAll(started)],
           ...[...started]

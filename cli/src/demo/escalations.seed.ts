@@ -1,52 +1,6 @@
 import { graphqlRequest } from '../graphql-client.js';
+import { CONFIRM, ESCALATE, RAISE, RECORD, RESOLVE, WITHDRAW } from './operations.js';
 import type { DemoData, SeedTarget } from './seed.js';
-
-const RAISE = /* GraphQL */ `
-  mutation ($input: RaiseEscalationInput!) {
-    raiseEscalation(input: $input) {
-      id
-      version
-    }
-  }
-`;
-const RECORD = /* GraphQL */ `
-  mutation ($input: AddEscalationRecordInput!) {
-    addEscalationRecord(input: $input) {
-      id
-    }
-  }
-`;
-const ESCALATE = /* GraphQL */ `
-  mutation ($input: EscalateInput!) {
-    escalateEscalation(input: $input) {
-      id
-      version
-    }
-  }
-`;
-const RESOLVE = /* GraphQL */ `
-  mutation ($input: ResolveEscalationInput!) {
-    resolveEscalation(input: $input) {
-      id
-      version
-    }
-  }
-`;
-const CONFIRM = /* GraphQL */ `
-  mutation ($id: ID!) {
-    confirmOutcome(escalationId: $id) {
-      id
-      version
-    }
-  }
-`;
-const WITHDRAW = /* GraphQL */ `
-  mutation ($id: ID!, $reason: String!) {
-    withdrawEscalation(escalationId: $id, reason: $reason) {
-      id
-    }
-  }
-`;
 
 /** Demo escalations by what they show; ids are returned for the start banner and tests. */
 export interface DemoEscalations {

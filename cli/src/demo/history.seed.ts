@@ -1,49 +1,6 @@
 import { graphqlRequest } from '../graphql-client.js';
+import { CONFIRM, ESCALATE, RAISE, RECORD, RESOLVE, WITHDRAW } from './operations.js';
 import type { AgencyKey, DemoData, SeedTarget } from './seed.js';
-
-const RAISE = /* GraphQL */ `
-  mutation ($input: RaiseEscalationInput!) {
-    raiseEscalation(input: $input) {
-      id
-      version
-    }
-  }
-`;
-const RECORD = /* GraphQL */ `
-  mutation ($input: AddEscalationRecordInput!) {
-    addEscalationRecord(input: $input) {
-      id
-    }
-  }
-`;
-const ESCALATE = /* GraphQL */ `
-  mutation ($input: EscalateInput!) {
-    escalateEscalation(input: $input) {
-      version
-    }
-  }
-`;
-const RESOLVE = /* GraphQL */ `
-  mutation ($input: ResolveEscalationInput!) {
-    resolveEscalation(input: $input) {
-      version
-    }
-  }
-`;
-const CONFIRM = /* GraphQL */ `
-  mutation ($id: ID!) {
-    confirmOutcome(escalationId: $id) {
-      id
-    }
-  }
-`;
-const WITHDRAW = /* GraphQL */ `
-  mutation ($id: ID!, $reason: String!) {
-    withdrawEscalation(escalationId: $id, reason: $reason) {
-      id
-    }
-  }
-`;
 
 /**
  * How a past escalation went: resolved at stage 1 within its timescale and confirmed by both

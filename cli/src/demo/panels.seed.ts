@@ -1,14 +1,8 @@
 import { graphqlRequest } from '../graphql-client.js';
 import type { DemoEscalations } from './escalations.seed.js';
+import { RAISE } from './operations.js';
 import type { DemoData, SeedTarget } from './seed.js';
 
-const RAISE = /* GraphQL */ `
-  mutation ($input: RaiseEscalationInput!) {
-    raiseEscalation(input: $input) {
-      id
-    }
-  }
-`;
 const CONVENE = /* GraphQL */ `
   mutation ($input: ConvenePanelInput!) {
     conveneResolutionPanel(input: $input) {

@@ -1,7 +1,8 @@
+import { chunkedBody, outcomes } from '@hub/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { educationPlugin } from './education.plugin.js';
 import { UPN_SYSTEM } from './identifier-systems.js';
-import { chunkedBody, fixture, outcomes } from './plugin.test-helpers.js';
+import { fixture } from './plugin.test-helpers.js';
 
 const plugin = educationPlugin();
 const XML = 'application/xml';

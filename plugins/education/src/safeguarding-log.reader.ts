@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { SourceItem } from '@hub/plugin-sdk';
+import { csvRows, type SourceItem } from '@hub/plugin-sdk';
 import { reason } from './body-text.js';
-import { csvRows } from './csv-rows.js';
 
 /** Columns the header must name (a row may leave those it does not need empty). */
 export const REQUIRED_COLUMNS = [

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { MemoryApplier, runIngest } from '@hub/plugin-sdk';
+import { outcomes } from '@hub/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { educationPlugin } from './education.plugin.js';
 import { UPN_SYSTEM } from './identifier-systems.js';
-import { fixture, outcomes } from './plugin.test-helpers.js';
+import { fixture } from './plugin.test-helpers.js';
 import { REQUIRED_COLUMNS } from './safeguarding-log.reader.js';
 
 const plugin = educationPlugin();

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SourceItem } from '@hub/plugin-sdk';
-import { csvRows } from './csv-rows.js';
+import { csvRows, type SourceItem } from '@hub/plugin-sdk';
 import { reason } from './reason.js';
 import type { ReferralSource } from './referral.mapper.js';
 

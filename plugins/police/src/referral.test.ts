@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { MemoryApplier, runIngest } from '@hub/plugin-sdk';
+import { outcomes, type Outcome } from '@hub/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { NHS_NUMBER_SYSTEM, POLICE_PERSON_ID_SYSTEM } from './identifier-systems.js';
 import { policePlugin } from './police.plugin.js';
-import { fixture, outcomes, type Outcome } from './plugin.test-helpers.js';
+import { fixture } from './plugin.test-helpers.js';
 
 const plugin = policePlugin();
 const JSON_TYPE = 'application/json';

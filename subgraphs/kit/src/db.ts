@@ -123,8 +123,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
      * (the embedded hub, the CLI) a fork of one subgraph's EntityManager inside another's
      * transaction would join that transaction, on the wrong database. One name per database.
      */
-    contextName:
-      target.kind === 'sqlite' ? `sqlite:${target.file}` : `postgres:${target.schema}`,
+    contextName: target.kind === 'sqlite' ? `sqlite:${target.file}` : `postgres:${target.schema}`,
     forceUtcTimezone: true,
     debug: false,
     loggerFactory: (loggerOptions: LoggerOptions) => new HubOrmLogger(loggerOptions, queries),

@@ -6,3 +6,4 @@ export {
   type GoodFixture,
 } from './conformance.js';
 export { describeConformance } from './describe-conformance.js';
+export { chunkedBody, outcomes, type Outcome } from './plugin-outcomes.js';

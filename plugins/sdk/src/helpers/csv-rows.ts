@@ -10,9 +10,10 @@ export interface CsvRow {
 }
 
 /**
- * Streams the rows of a CSV body (RFC 4180, UTF-8, an optional byte-order mark; blank lines
- * passed over; rows may differ in length, which the caller judges). When the CSV cannot be read
- * further, the rows before the fault are yielded first and then the parser's error is thrown.
+ * For a plugin's `parse`: streams the rows of a CSV body (RFC 4180, UTF-8, an optional byte-order
+ * mark; blank lines passed over; rows may differ in length, which the caller judges). When the
+ * CSV cannot be read further, the rows before the fault are yielded first and then the parser's
+ * error is thrown: the plugin turns it into a problem, as `parse` never throws.
  *
  * The body is fed to csv-parse chunk by chunk and its rows taken as they are parsed, rather than
  * by iterating the parser: its stream drops rows it has parsed but not yet handed on when it
