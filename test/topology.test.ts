@@ -188,6 +188,7 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
         `mutation ($input: CreateAgencyInput!) { createAgency(input: $input) { id } }`,
         { input: { boardId, name: `Wirral ${label}`, kind } },
       );
+      expect(agency.errors, JSON.stringify(agency.errors)).toBeUndefined();
       const subject = `idp|${label.toLowerCase().replace(/\W+/g, '-')}-${n}`;
       const practitioner = await admin(
         `mutation ($input: CreatePractitionerInput!) { createPractitioner(input: $input) { id } }`,
