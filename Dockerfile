@@ -26,6 +26,8 @@ COPY plugins/education/package.json plugins/education/
 COPY plugins/police/package.json plugins/police/
 COPY gateway/package.json gateway/
 COPY cli/package.json cli/
+# Development only (benchmarks): its manifest for npm ci, no production dependencies, not shipped.
+COPY bench/package.json bench/
 
 FROM manifests AS build
 ENV TURBO_TELEMETRY_DISABLED=1

@@ -41,6 +41,7 @@ export default defineConfig({
       '@hub/plugin-police': src('plugins/police'),
       '@hub/gateway': src('gateway'),
       '@hub/cli': src('cli'),
+      '@hub/bench': src('bench'),
     },
   },
   test: {
@@ -51,6 +52,7 @@ export default defineConfig({
       'gateway/src/**/*.test.ts',
       'cli/src/**/*.test.ts',
       'test/**/*.test.ts',
+      'bench/src/**/*.test.ts',
     ],
     pool: 'forks',
     testTimeout: 30_000,

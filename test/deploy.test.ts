@@ -525,6 +525,37 @@ const runs = (stage: Stage) =>
 const last = (stage: Stage, keyword: string) =>
   stage.instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
 const workspaces: string[] = JSON.parse(read('package.json')).workspaces;
+interface PackageFile {
+  name: string;
+  dependencies?: Record<string, string>;
+}
+const packageFiles = new Map(
+  workspaces.map((workspace) => [
+    workspace,
+    JSON.parse(read(`${workspace}/package.json`)) as PackageFile,
+  ]),
+);
+/**
+ * The workspaces the image runs: cli (its entry point) and every workspace it depends on,
+ * transitively. The others (bench) are for development only and must have no production
+ * dependencies, so `npm ci --omit=dev` installs nothing for them.
+ */
+const shipped = (() => {
+  const byName = new Map(
+    [...packageFiles].map(([workspace, manifest]) => [manifest.name, workspace]),
+  );
+  const found = new Set<string>();
+  const visit = (workspace: string) => {
+    if (found.has(workspace)) return;
+    found.add(workspace);
+    for (const name of Object.keys(packageFiles.get(workspace)!.dependencies ?? {})) {
+      const dependency = byName.get(name);
+      if (dependency) visit(dependency);
+    }
+  };
+  visit('cli');
+  return found;
+})();
 
 describe('Dockerfile', () => {
   it('builds on Node 24 slim and runs on the same image', () => {
@@ -564,7 +595,15 @@ describe('Dockerfile', () => {
         .slice(0, -1)
         .map((path) => posix.normalize(path.replace(/^\/app\/?/, '') || '.'));
     const copied = copies.flatMap(sources);
-    for (const workspace of workspaces) expect(copied, workspace).toContain(`${workspace}/dist`);
+    expect(shipped.has('gateway') && shipped.has('subgraphs/learning')).toBe(true);
+    for (const workspace of shipped) expect(copied, workspace).toContain(`${workspace}/dist`);
+    for (const workspace of workspaces.filter((w) => !shipped.has(w))) {
+      expect(copied, `${workspace} is not run by the image`).not.toContain(`${workspace}/dist`);
+      expect(
+        packageFiles.get(workspace)!.dependencies ?? {},
+        `${workspace} is for development only: its dependencies are devDependencies`,
+      ).toEqual({});
+    }
     expect(copied).toContain('schema/supergraph.graphql');
     for (const copy of copies) {
       const stage = stages.find((s) => s.name === from(copy))!;

@@ -12,6 +12,10 @@ export { buildEscalationsSchema } from './schema.js';
 export { escalationsEnvSchema, loadEscalationsConfig, type EscalationsConfig } from './config.js';
 export { emitOverdueStages } from './scheduler/overdue.scheduler.js';
 export * from './calendar/working-days.js';
+// The dataset generator (bench/) writes what the hub writes, with the hub's own policy and texts.
+export { DEFAULT_PANEL_AGENCY_COUNT, DEFAULT_STAGES } from './policy/default-policy.js';
+export { consultationText } from './record-text.js';
+export { panelOutcomeText } from './panel-decision.js';
 
 /**
  * The escalations subgraph: board policies, escalations and their stages on working-day
