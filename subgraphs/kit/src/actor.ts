@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { AgencyKind, Role } from '@hub/schema';
 
@@ -43,6 +43,23 @@ export function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/**
+ * The internal secret imported once as an HMAC key: jose imports a raw key on every sign and
+ * verify otherwise, and the gateway signs, and a subgraph verifies, once per subgraph request.
+ */
+const hmacKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+function hmacKey(key: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let imported = hmacKeys.get(key);
+  if (!imported) {
+    imported = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    hmacKeys.set(key, imported);
+  }
+  return imported;
+}
+
 /** Signs the actor for one request (HS256 with the hub's internal secret). */
 export async function signActor(key: Uint8Array, actor: Actor, meta: RequestMeta): Promise<string> {
   return new SignJWT({ act: actor, cid: meta.correlationId, ip: meta.ip })
@@ -51,7 +68,7 @@ export async function signActor(key: Uint8Array, actor: Actor, meta: RequestMeta
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(key);
+    .sign(await hmacKey(key));
 }
 
 /** Verifies a signed actor header; throws when it is missing, forged or expired. */
@@ -60,7 +77,7 @@ export async function verifyActor(
   header: string | undefined,
 ): Promise<{ actor: Actor; meta: RequestMeta }> {
   if (!header) throw new Error('missing actor header');
-  const { payload } = await jwtVerify(header, key, {
+  const { payload } = await jwtVerify(header, await hmacKey(key), {
     issuer: ISSUER,
     audience: AUDIENCE,
     algorithms: ['HS256'],

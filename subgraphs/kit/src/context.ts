@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Actor, RequestMeta } from './actor.js';
 import { appendAudit, type AuditEvent } from './audit/audit.js';
+import type { AuditWriter } from './audit/audit-writer.js';
 import type { Logger } from './log.js';
 
 /** What every subgraph's request context has; each subgraph adds its loaders. */
@@ -26,6 +27,8 @@ export function createHubContext(args: {
   log: Logger;
   clock?: () => Date;
   onChange: () => void;
+  /** Group-commits the entries of reads (no transaction given); without it, one each. */
+  auditWriter?: AuditWriter;
 }): HubContext {
   const { em, actor, meta } = args;
   return {
@@ -33,7 +36,11 @@ export function createHubContext(args: {
     actor,
     meta,
     log: args.log.child({ correlationId: meta.correlationId, actor: `${actor.kind}:${actor.id}` }),
-    audit: (event, txEm) => appendAudit(txEm ?? em.fork(), actor, meta, event),
+    audit: (event, txEm) => {
+      if (txEm) return appendAudit(txEm, actor, meta, event);
+      if (args.auditWriter) return args.auditWriter.append(actor, meta, event);
+      return appendAudit(em.fork(), actor, meta, event);
+    },
     changed: args.onChange,
     now: args.clock ?? (() => new Date()),
   };

@@ -18,6 +18,7 @@ export * from './scalars.js';
 export * from './server.js';
 export * from './validation.js';
 export * from './audit/audit-batcher.js';
+export * from './audit/audit-writer.js';
 export * from './page-info.type.js';
 export * from './references.js';
 export * from './subgraph.js';

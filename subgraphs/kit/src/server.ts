@@ -8,6 +8,7 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ACTOR_HEADER, verifyActor, type Actor, type RequestMeta } from './actor.js';
+import { AuditWriter } from './audit/audit-writer.js';
 import { createHubContext, type HubContext } from './context.js';
 import type { HubDatabase } from './db.js';
 import { isClientErrorCode, uniqueViolationConflict, violatedUniqueKey } from './errors.js';
@@ -173,6 +174,7 @@ export async function startSubgraphServer<C extends HubContext>(
     },
   });
   await apollo.start();
+  const auditWriter = new AuditWriter(db.orm);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', subgraph: options.name });
@@ -209,6 +211,7 @@ export async function startSubgraphServer<C extends HubContext>(
             log,
             clock: options.clock,
             onChange: () => options.relay.nudge(),
+            auditWriter,
           }),
         );
       },
@@ -227,6 +230,8 @@ export async function startSubgraphServer<C extends HubContext>(
     async close() {
       // Apollo's drain plugin stops accepting and waits for requests in flight.
       await apollo.stop();
+      // Requests in flight awaited their own audit entries; this is belt and braces.
+      await auditWriter.flushed();
     },
   };
 }

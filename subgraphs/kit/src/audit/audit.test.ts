@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openKitDatabase } from '../../../../test/support/databases.js';
 import { type HubDatabase } from '../db.js';
 import type { Actor } from '../actor.js';
+import { AuditEntry } from './audit-entry.entity.js';
 import { appendAudit, verifyAuditChain } from './audit.js';
+import { AuditWriter } from './audit-writer.js';
 
 const actor: Actor = {
   kind: 'practitioner',
@@ -49,5 +51,62 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
     expect((await verifyAuditChain(db.orm.em.fork())).ok).toBe(true);
     await connection.execute(`delete from audit_entry where seq = 7`);
     expect(await verifyAuditChain(db.orm.em.fork())).toMatchObject({ ok: false, brokenAt: 8 });
+  });
+
+  it('group-commits reads: every entry chained, in the order appended, in a few transactions', async () => {
+    await db.orm.em.getConnection().execute('delete from audit_entry');
+    const writer = new AuditWriter(db.orm);
+    db.queries.reset();
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        writer.append(
+          actor,
+          { correlationId: `r-${i}`, ip: null },
+          {
+            action: 'case.read',
+            entityType: 'Case',
+            entityIds: [`c-${i}`],
+          },
+        ),
+      ),
+    );
+    expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 200 });
+    const written = await db.orm.em.fork().find(AuditEntry, {}, { orderBy: { seq: 'asc' } });
+    expect(written.map((entry) => entry.correlationId)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `r-${i}`),
+    );
+    // One read of the chain's head per transaction: the first entry alone, the rest together.
+    const headReads = db.queries.statements.filter((sql) => /order by .*seq.* desc/i.test(sql));
+    expect(headReads.length).toBeGreaterThanOrEqual(1);
+    expect(headReads.length).toBeLessThanOrEqual(3);
+  });
+
+  it('fails only the entry the database refuses, and keeps the chain whole', async () => {
+    await db.orm.em.getConnection().execute('delete from audit_entry');
+    const writer = new AuditWriter(db.orm);
+    const nobody = { ...actor, id: null as unknown as string };
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        writer.append(
+          i === 3 ? nobody : actor,
+          { correlationId: `f-${i}`, ip: null },
+          {
+            action: 'case.read',
+            entityType: 'Case',
+            entityIds: [`c-${i}`],
+          },
+        ),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    await writer.flushed();
+    expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 5 });
   });
 });

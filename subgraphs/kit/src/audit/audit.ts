@@ -61,6 +61,48 @@ async function lockChain(em: EntityManager): Promise<void> {
   }
 }
 
+/** One entry to append: who, with what request, did what, and when. */
+export interface AuditAppend {
+  actor: Actor;
+  meta: RequestMeta;
+  event: AuditEvent;
+  at: Date;
+}
+
+/**
+ * Appends entries in order, each chained to the one before, inside `em`'s transaction (the
+ * caller's, or one of their own): one lock, one read of the chain's head, one flush.
+ */
+export async function appendAuditEntries(em: EntityManager, entries: AuditAppend[]): Promise<void> {
+  await em.transactional(async (tx) => {
+    await lockChain(tx);
+    const last = await tx.findOne(
+      AuditEntry,
+      { seq: { $gt: 0 } },
+      { orderBy: { seq: 'desc' }, fields: ['hash'] },
+    );
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    for (const { actor, meta, event, at } of entries) {
+      const entry = tx.create(AuditEntry, {
+        at,
+        actorKind: actor.kind,
+        actorId: actor.id,
+        agencyId: actor.agencyId,
+        ip: meta.ip,
+        correlationId: meta.correlationId,
+        action: event.action,
+        entityType: event.entityType,
+        entityIds: event.entityIds,
+        prevHash,
+        hash: '',
+      });
+      entry.hash = hashAuditEntry(entry);
+      prevHash = entry.hash;
+      tx.persist(entry);
+    }
+  });
+}
+
 /**
  * Appends one audit entry in a transaction of its own, or in the caller's when `em` is inside
  * one (so a change and its audit entry commit or fail together).
@@ -71,29 +113,7 @@ export async function appendAudit(
   meta: RequestMeta,
   event: AuditEvent,
 ): Promise<void> {
-  await em.transactional(async (tx) => {
-    await lockChain(tx);
-    const last = await tx.findOne(
-      AuditEntry,
-      { seq: { $gt: 0 } },
-      { orderBy: { seq: 'desc' }, fields: ['hash'] },
-    );
-    const entry = tx.create(AuditEntry, {
-      at: new Date(),
-      actorKind: actor.kind,
-      actorId: actor.id,
-      agencyId: actor.agencyId,
-      ip: meta.ip,
-      correlationId: meta.correlationId,
-      action: event.action,
-      entityType: event.entityType,
-      entityIds: event.entityIds,
-      prevHash: last?.hash ?? GENESIS_HASH,
-      hash: '',
-    });
-    entry.hash = hashAuditEntry(entry);
-    tx.persist(entry);
-  });
+  await appendAuditEntries(em, [{ actor, meta, event, at: new Date() }]);
 }
 
 export type AuditVerification =

@@ -1,0 +1,67 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Actor, RequestMeta } from '../actor.js';
+import { appendAuditEntries, type AuditAppend, type AuditEvent } from './audit.js';
+
+/** Most entries one transaction appends; a larger queue takes several. */
+const MAX_BATCH = 500;
+
+interface Waiting extends AuditAppend {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Appends the audit entries of reads (which have no transaction of their own to join) with group
+ * commit: the first entry is written at once; entries that arrive while a transaction is writing
+ * wait for it and then go together in the next one, in the order they arrived. Every caller's
+ * promise settles only when its own entry has committed, so a read is answered only once it is
+ * audited, as with one transaction per entry, and nothing is held in memory past a commit. Under
+ * load this turns the chain's one-writer-at-a-time (its lock and the read of its head) from a
+ * cost per request into a cost per batch.
+ *
+ * A failed batch of several is retried entry by entry, so one entry the database refuses fails
+ * only its own request.
+ */
+export class AuditWriter {
+  private queue: Waiting[] = [];
+  private draining: Promise<void> | null = null;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  append(actor: Actor, meta: RequestMeta, event: AuditEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ actor, meta, event, at: new Date(), resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Settles when every entry appended so far has been written (or refused). */
+  async flushed(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await appendAuditEntries(this.orm.em.fork(), batch);
+          for (const waiting of batch) waiting.resolve();
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          for (const waiting of batch) {
+            await appendAuditEntries(this.orm.em.fork(), [waiting]).then(
+              waiting.resolve,
+              waiting.reject,
+            );
+          }
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+}
