@@ -46,7 +46,7 @@ const watched = (processes: readonly ServiceProcess[]): WatchedProcess[] => [
 ];
 
 /** Each subgraph's database where the hub looks for it with these settings. */
-function datasetTargets(data: DataSource): Record<SubgraphName, DatabaseTarget> {
+export function datasetTargets(data: DataSource): Record<SubgraphName, DatabaseTarget> {
   const settings =
     data.kind === 'sqlite' ? { dataDir: data.dir } : { dataDir: '', databaseUrl: data.url };
   return Object.fromEntries(
@@ -58,7 +58,7 @@ function datasetTargets(data: DataSource): Record<SubgraphName, DatabaseTarget> 
  * Waits until every process is nearly idle (under 5 % of a core for a second), at most a
  * minute: a hub just started on a dataset may still be catching up (the overdue scan, events).
  */
-async function settle(processes: readonly WatchedProcess[]): Promise<void> {
+export async function settle(processes: readonly WatchedProcess[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const before = processes.map((p) => cpuTicks(p.pid));
@@ -68,7 +68,7 @@ async function settle(processes: readonly WatchedProcess[]): Promise<void> {
   }
 }
 
-function git(args: string[]): string {
+export function git(args: string[]): string {
   try {
     return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
@@ -85,7 +85,7 @@ function packageVersion(name: string, root = ROOT): string {
   }
 }
 
-const loadText = () =>
+export const loadText = () =>
   loadavg()
     .map((n) => n.toFixed(2))
     .join(', ');
