@@ -839,8 +839,8 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
         return {
           escalations: response.data!.case.escalations.length,
           sql:
-            t.db('escalations').queries.forRequest(correlationId).length +
-            t.db('cases').queries.forRequest(correlationId).length,
+            t.db('escalations').queries.countForRequest(correlationId) +
+            t.db('cases').queries.countForRequest(correlationId),
         };
       };
       // Case 1 (school-led) gets 2 escalations, case 2 gets 6.

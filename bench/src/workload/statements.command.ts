@@ -13,7 +13,7 @@ import { countDataset, pickSubjects } from './workload.subjects.js';
 
 export const STATEMENTS_USAGE = `usage: bench statements (--dataset-dir <dir> | --database-url <url>) [--no-results]
   SQL statements each workload operation makes, per subgraph, at list sizes 5, 50, 100 and 500
-  (the hub in this process, counting with the kit's QueryCounter.forRequest)`;
+  (the hub in this process, counting with the kit's QueryCounter.countForRequest)`;
 
 /** The list sizes: the page limit is 100, so 500 shows the refusal. */
 export const LIST_SIZES = [5, 50, 100, 500] as const;
@@ -71,7 +71,7 @@ export async function countStatements(
       const perSubgraph = Object.fromEntries(
         SUBGRAPHS.map((name) => [
           name,
-          hub!.subgraphs[name].db.queries.forRequest(correlationId).length,
+          hub!.subgraphs[name].db.queries.countForRequest(correlationId),
         ]),
       ) as Record<SubgraphName, number>;
       const items = answer.errors
@@ -139,7 +139,7 @@ export async function statementsCommand(args: string[]): Promise<number> {
     `## SQL statements per workload operation, ${new Date().toISOString().slice(0, 10)}`,
     '',
     `- Command: \`npm run bench -- statements ${args.join(' ')}\`; dataset of ${dataset.escalations.toLocaleString('en-GB')} escalations on ${dataset.boards} boards (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'})`,
-    "- Statements each subgraph sent for one request (the kit's `QueryCounter.forRequest`, by the request's correlation id); the subgraphs' `/internal` routes (the gateway's actor lookup, the facts one subgraph asks another for) run under no correlation id and are not counted. The list operations at `first:` 5, 50, 100 and 500 (the page limit is 100); the case page once, with every escalation of its case",
+    "- Statements each subgraph sent for one request (the kit's `QueryCounter.countForRequest`, by the request's correlation id); the subgraphs' `/internal` routes (the gateway's actor lookup, the facts one subgraph asks another for) run under no correlation id and are not counted. The list operations at `first:` 5, 50, 100 and 500 (the page limit is 100); the case page once, with every escalation of its case",
     '',
     statementsTable(counts),
     '',

@@ -36,29 +36,46 @@ export function databaseTarget(
   return { kind: 'sqlite', file: join(settings.dataDir, `${name}.sqlite`) };
 }
 
+/** Statement texts kept, in all and per request; beyond them statements are only counted. */
+const KEPT_STATEMENTS = 1000;
+/** Requests whose statements are kept; the oldest is forgotten first. */
+const KEPT_REQUESTS = 1000;
+
 /**
  * Counts the SQL statements an ORM sends, in all and per request (by the correlation id that a
- * request's EntityManager fork carries in its logger context); tests and benchmarks read it.
+ * request's EntityManager fork carries in its logger context); tests and benchmarks read it. It
+ * runs in production too, so what it keeps is bounded: an ingest request sends millions of
+ * statements under one correlation id.
  */
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
-  private readonly perRequest = new Map<string, string[]>();
+  private readonly perRequest = new Map<string, { count: number; statements: string[] }>();
 
   record(sql: string, correlationId?: string): void {
     this.count += 1;
-    if (this.statements.length < 1000) this.statements.push(sql);
-    if (correlationId) {
-      if (!this.perRequest.has(correlationId) && this.perRequest.size >= 1000) {
+    if (this.statements.length < KEPT_STATEMENTS) this.statements.push(sql);
+    if (!correlationId) return;
+    let request = this.perRequest.get(correlationId);
+    if (!request) {
+      if (this.perRequest.size >= KEPT_REQUESTS) {
         this.perRequest.delete(this.perRequest.keys().next().value!);
       }
-      this.perRequest.set(correlationId, [...(this.perRequest.get(correlationId) ?? []), sql]);
+      request = { count: 0, statements: [] };
+      this.perRequest.set(correlationId, request);
     }
+    request.count += 1;
+    if (request.statements.length < KEPT_STATEMENTS) request.statements.push(sql);
   }
 
-  /** The statements sent on behalf of one request. */
+  /** The statements sent on behalf of one request (the first thousand). */
   forRequest(correlationId: string): string[] {
-    return this.perRequest.get(correlationId) ?? [];
+    return this.perRequest.get(correlationId)?.statements ?? [];
+  }
+
+  /** How many statements were sent on behalf of one request. */
+  countForRequest(correlationId: string): number {
+    return this.perRequest.get(correlationId)?.count ?? 0;
   }
 
   reset(): void {
