@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one serves every call.
+const londonYear = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' });
+
 /** The board's local calendar year (Europe/London) for a reference allocated at `at`. */
 export function referenceYear(at: Date): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(at),
-  );
+  return Number(londonYear.format(at));
 }
 
 /**

@@ -26,15 +26,18 @@ export async function statsKeyer(em: EntityManager): Promise<(escalationId: stri
   return (escalationId) => createHmac('sha256', setting.value).update(escalationId).digest('hex');
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one serves every call.
+const londonYearMonth = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+});
+
 /** The Europe/London month (YYYY-MM) of an instant: boards are in the United Kingdom. */
 export function londonMonth(instant: string): string {
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) throw new Error(`not an instant: ${instant}`);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(date);
+  const parts = londonYearMonth.formatToParts(date);
   const part = (type: string) => parts.find((p) => p.type === type)?.value;
   return `${part('year')}-${part('month')}`;
 }
