@@ -49,7 +49,14 @@ export function startService(
   logFile: string,
 ): ServiceProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+  // HUB_BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`) go to every Node process
+  // a benchmark starts, to profile what it measures; Node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = (process.env.HUB_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(command, [...nodeArgs, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
