@@ -118,8 +118,11 @@ export function copySqliteDataset(from: string, workDir: string): string {
   const to = mkdtempSync(join(workDir, 'hub-writes-'));
   try {
     for (const name of readdirSync(from)) {
+      // By name first: SQLite removes its -shm and -wal files when the last connection closes,
+      // which opening a database below does.
+      if (/\.sqlite-(wal|shm|journal)$/.test(name)) continue;
       const source = join(from, name);
-      if (!statSync(source).isFile() || /\.sqlite-(wal|shm|journal)$/.test(name)) continue;
+      if (!statSync(source).isFile()) continue;
       if (name.endsWith('.sqlite')) {
         const db = new Database(source, { readonly: true });
         try {
