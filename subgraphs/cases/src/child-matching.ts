@@ -195,11 +195,15 @@ async function refusePossibleMatch(
 ): Promise<void> {
   const name = comparableName(input.name);
   const dateOfBirth = input.dateOfBirth ?? null;
-  const candidates = await em.find(
-    ChildSubject,
-    dateOfBirth ? { boardId, $or: [{ dateOfBirth }, { dateOfBirth: null }] } : { boardId },
-    { fields: ['id', 'name', 'dateOfBirth'] },
-  );
+  const fields = ['id', 'name', 'dateOfBirth'] as const;
+  // Two lookups on the (board, date of birth) index rather than one `or`, which neither SQLite
+  // nor PostgreSQL reliably answers from the index: that read every child of the board.
+  const candidates = dateOfBirth
+    ? [
+        ...(await em.find(ChildSubject, { boardId, dateOfBirth }, { fields })),
+        ...(await em.find(ChildSubject, { boardId, dateOfBirth: null }, { fields })),
+      ]
+    : await em.find(ChildSubject, { boardId }, { fields });
   const alike = candidates.filter((candidate) => comparableName(candidate.name) === name);
   if (alike.length === 0) return;
   throw new ChildMatchRefusedError(
