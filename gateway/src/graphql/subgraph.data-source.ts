@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { ACTOR_HEADER, CORRELATION_HEADER, signActor, withInputField } from '@hub/kit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import { subgraphFetcher } from './subgraph-fetcher.js';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
@@ -16,7 +17,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly actorKey: Uint8Array,
   ) {
-    super({ url });
+    super({ url, fetcher: subgraphFetcher() });
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
