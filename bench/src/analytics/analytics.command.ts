@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { mintToken } from '@hub/gateway';
-import { startEmbedded, startFive, type RunningTopology } from '../workload/hub.topology.js';
+import {
+  missingDataset,
+  startEmbedded,
+  startFive,
+  type RunningTopology,
+} from '../workload/hub.topology.js';
 import { runLoad, type LoadResult } from '../workload/load.runner.js';
 import { ProcessSampler, type ProcessUsage } from '../workload/process.sampler.js';
 import { appendResults } from '../workload/results.file.js';
@@ -178,10 +181,9 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
     console.error(`bench analytics: ${error.message}\n${ANALYTICS_USAGE}`);
     return 2;
   }
-  if (args.data.kind === 'sqlite' && !existsSync(join(args.data.dir, 'cases.sqlite'))) {
-    console.error(
-      `bench analytics: --dataset-dir ${args.data.dir} holds no dataset (no cases.sqlite): create one with bench dataset --target sqlite --data-dir`,
-    );
+  const missing = missingDataset('analytics', args.data);
+  if (missing) {
+    console.error(missing);
     return 2;
   }
   const startedAt = new Date();

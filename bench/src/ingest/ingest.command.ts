@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '@hub/gateway';
 import { databaseTarget } from '@hub/kit';
 import { SIZES } from '../dataset/dataset.spec.js';
-import { startEmbedded } from '../workload/hub.topology.js';
+import { missingDataset, startEmbedded } from '../workload/hub.topology.js';
 import { ProcessSampler, type ProcessUsage } from '../workload/process.sampler.js';
 import { appendResults } from '../workload/results.file.js';
 import { logTail } from '../workload/service.process.js';
@@ -150,10 +150,9 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     console.error(`bench ingest: ${error.message}\n${INGEST_USAGE}`);
     return 2;
   }
-  if (!existsSync(join(args.datasetDir, 'cases.sqlite'))) {
-    console.error(
-      `bench ingest: --dataset-dir ${args.datasetDir} holds no dataset (no cases.sqlite): create one with bench dataset --target sqlite --data-dir`,
-    );
+  const missing = missingDataset('ingest', { kind: 'sqlite', dir: args.datasetDir });
+  if (missing) {
+    console.error(missing);
     return 2;
   }
   const startedAt = new Date();

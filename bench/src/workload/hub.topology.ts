@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES, serveCommand, type ServiceName } from '@hub/cli';
@@ -20,6 +20,15 @@ export type TopologyName = 'embedded' | 'five';
 export type DataSource = { kind: 'sqlite'; dir: string } | { kind: 'postgres'; url: string };
 
 /** The hub running for a benchmark. */
+/**
+ * Why `bench <command>` cannot run on `data`: a SQLite directory that holds no dataset (no
+ * cases.sqlite). Null when it can (PostgreSQL is checked when the hub connects).
+ */
+export function missingDataset(command: string, data: DataSource): string | null {
+  if (data.kind !== 'sqlite' || existsSync(join(data.dir, 'cases.sqlite'))) return null;
+  return `bench ${command}: --dataset-dir ${data.dir} holds no dataset (no cases.sqlite): create one with bench dataset --target sqlite --data-dir`;
+}
+
 export interface RunningTopology {
   name: TopologyName;
   gatewayUrl: string;

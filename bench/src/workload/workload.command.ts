@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createActorLoader, mintToken } from '@hub/gateway';
@@ -9,7 +9,13 @@ import { SIZES } from '../dataset/dataset.spec.js';
 import { SUBGRAPHS, type SubgraphName } from '../dataset/tables.js';
 import { actorHeaderSigner } from './actor.signer.js';
 import { startHiveGateway, type RunningHiveGateway } from './hive.gateway.js';
-import { startEmbedded, startFive, type DataSource, type RunningTopology } from './hub.topology.js';
+import {
+  missingDataset,
+  startEmbedded,
+  startFive,
+  type DataSource,
+  type RunningTopology,
+} from './hub.topology.js';
 import { runLoad, type LoadTarget } from './load.runner.js';
 import { recordPlans, type RecordedOperation } from './plan.recorder.js';
 import { appendResults } from './results.file.js';
@@ -133,10 +139,9 @@ export async function workloadCommand(argv: string[]): Promise<number> {
     console.error(`bench workload: ${error.message}\n${WORKLOAD_USAGE}`);
     return 2;
   }
-  if (args.data.kind === 'sqlite' && !existsSync(join(args.data.dir, 'cases.sqlite'))) {
-    console.error(
-      `bench workload: --dataset-dir ${args.data.dir} holds no dataset (no cases.sqlite): create one with bench dataset --target sqlite --data-dir`,
-    );
+  const missing = missingDataset('workload', args.data);
+  if (missing) {
+    console.error(missing);
     return 2;
   }
   const startedAt = new Date();

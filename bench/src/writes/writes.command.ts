@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mintToken } from '@hub/gateway';
@@ -16,6 +16,7 @@ import {
   type HubOptions,
 } from '../analytics/bench.options.js';
 import {
+  missingDataset,
   startEmbedded,
   startFive,
   type DataSource,
@@ -153,10 +154,9 @@ export async function writesCommand(argv: string[]): Promise<number> {
     console.error(`bench writes: ${error.message}\n${WRITES_USAGE}`);
     return 2;
   }
-  if (args.data.kind === 'sqlite' && !existsSync(join(args.data.dir, 'cases.sqlite'))) {
-    console.error(
-      `bench writes: --dataset-dir ${args.data.dir} holds no dataset (no cases.sqlite): create one with bench dataset --target sqlite --data-dir`,
-    );
+  const missing = missingDataset('writes', args.data);
+  if (missing) {
+    console.error(missing);
     return 2;
   }
   const startedAt = new Date();
