@@ -30,6 +30,8 @@ export interface HubOptions {
   busPrefix?: string;
   relayIntervalMs?: number;
   overdueIntervalMs?: number;
+  /** Grouped statistics rows the learning subgraph keeps (LEARNING_STATS_CACHE_GROUPS). */
+  statsCacheGroups?: number;
   /** The hub's clock (tests move it). */
   clock?: () => Date;
   /** How long each server gives requests in flight to finish on close. */
@@ -69,6 +71,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     for (const definition of subgraphDefinitions({
       overdueIntervalMs: options.overdueIntervalMs,
+      statsCacheGroups: options.statsCacheGroups,
     })) {
       const name = definition.name as SubgraphName;
       const handle = await startSubgraph(definition, {

@@ -1,7 +1,7 @@
 import type { HubContext, SubgraphDefinition } from '@hub/kit';
 import { casesSubgraph } from '@hub/cases';
 import { escalationsSubgraph } from '@hub/escalations';
-import { learningSubgraph } from '@hub/learning';
+import { createLearningSubgraph } from '@hub/learning';
 import { panelsSubgraph } from '@hub/panels';
 
 /**
@@ -9,13 +9,13 @@ import { panelsSubgraph } from '@hub/panels';
  * facts).
  */
 export function subgraphDefinitions(
-  options: { overdueIntervalMs?: number } = {},
+  options: { overdueIntervalMs?: number; statsCacheGroups?: number } = {},
 ): SubgraphDefinition<HubContext>[] {
   return [
     casesSubgraph,
     escalationsSubgraph(options),
     panelsSubgraph,
-    learningSubgraph,
+    createLearningSubgraph({ statsCacheGroups: options.statsCacheGroups }),
   ] as unknown as SubgraphDefinition<HubContext>[];
 }
 

@@ -2,7 +2,7 @@ import { casesSubgraph, loadCasesConfig } from '@hub/cases';
 import { escalationsSubgraph, loadEscalationsConfig } from '@hub/escalations';
 import { loadGatewayConfig, runGatewayProcess } from '@hub/gateway';
 import { runSubgraphProcess } from '@hub/kit';
-import { learningSubgraph, loadLearningConfig } from '@hub/learning';
+import { createLearningSubgraph, loadLearningConfig } from '@hub/learning';
 import { loadPanelsConfig, panelsSubgraph } from '@hub/panels';
 import { SERVICE_NAMES, type ServiceName } from '../serve/services.js';
 
@@ -64,7 +64,10 @@ export async function serveCommand(
     }
     case 'learning': {
       const config = loadLearningConfig(env);
-      await runSubgraphProcess(learningSubgraph, {
+      const learning = createLearningSubgraph({
+        statsCacheGroups: config.LEARNING_STATS_CACHE_GROUPS,
+      });
+      await runSubgraphProcess(learning, {
         ...config,
         port: config.LEARNING_PORT,
         host: config.LEARNING_HOST,

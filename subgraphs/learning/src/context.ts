@@ -5,6 +5,7 @@ import {
   type EscalationFactLoaders,
 } from './facts/escalations-facts.js';
 import { createLearningLoaders, type LearningLoaders } from './loaders/learning.loaders.js';
+import { StatsTableCache } from './stats/stats.cache.js';
 
 export interface LearningContext extends HubContext {
   loaders: LearningLoaders;
@@ -12,9 +13,32 @@ export interface LearningContext extends HubContext {
   facts: CaseFactLoaders;
   /** Escalation facts from the escalations subgraph, batched per request. */
   escalationFacts: EscalationFactLoaders;
+  /** Boards' statistics tables, kept by the service across requests while unchanged. */
+  statsTables: StatsTableCache;
 }
 
-export function createContext(base: HubContext, services: SubgraphServices): LearningContext {
+export interface LearningOptions {
+  /** Grouped statistics rows kept across boards (LEARNING_STATS_CACHE_GROUPS); 0 keeps none. */
+  statsCacheGroups?: number;
+}
+
+/** One statistics cache per running learning service (its services object). */
+const statsTables = new WeakMap<SubgraphServices, StatsTableCache>();
+
+function statsTablesOf(services: SubgraphServices, options: LearningOptions): StatsTableCache {
+  let cache = statsTables.get(services);
+  if (!cache) {
+    cache = new StatsTableCache(options.statsCacheGroups);
+    statsTables.set(services, cache);
+  }
+  return cache;
+}
+
+export function createContext(
+  base: HubContext,
+  services: SubgraphServices,
+  options: LearningOptions = {},
+): LearningContext {
   const casesUrl = services.peers.cases;
   const escalationsUrl = services.peers.escalations;
   if (!casesUrl)
@@ -31,6 +55,7 @@ export function createContext(base: HubContext, services: SubgraphServices): Lea
     loaders: createLearningLoaders(base),
     facts: createCaseFactLoaders(cases, base.meta),
     escalationFacts: createEscalationFactLoaders(escalations, base.meta),
+    statsTables: statsTablesOf(services, options),
   } satisfies LearningContext;
 }
 

@@ -9,9 +9,9 @@ import {
   computeStats,
   DIMENSION_FIELDS,
   DisclosureRefusal,
+  medianWorkingDaysToOutcome,
   type StatsCriteria,
 } from '../stats/stats.compute.js';
-import { loadStatsRows, medianWorkingDaysToOutcome } from '../stats/stats.query.js';
 import { activeThemes } from '../themes.js';
 import { EscalationStats } from '../types/escalation-stats.type.js';
 
@@ -32,11 +32,11 @@ export class EscalationStatsResolver {
     const threshold = board.disclosureThreshold;
     const criteria = await criteriaOf(ctx, filter);
     const themes = await ctx.em.find(LearningTheme, { active: true }, { orderBy: { bit: 'asc' } });
-    const rows = await loadStatsRows(ctx.em, filter.boardId);
+    const table = await ctx.statsTables.table(ctx.em, filter.boardId);
     let computed;
     try {
       computed = computeStats(
-        rows,
+        table,
         criteria,
         themes,
         { categories: Object.values(DisagreementCategory), agencyKinds: Object.values(AgencyKind) },
@@ -57,12 +57,7 @@ export class EscalationStatsResolver {
         const [raising, responding] = key.split('|') as [AgencyKind, AgencyKind];
         return { raising, responding, count, suppressed };
       }),
-      medianWorkingDaysToOutcome: await medianWorkingDaysToOutcome(
-        ctx.em,
-        filter.boardId,
-        criteria,
-        threshold,
-      ),
+      medianWorkingDaysToOutcome: medianWorkingDaysToOutcome(table, criteria, threshold),
       disclosureThreshold: threshold,
     };
   }

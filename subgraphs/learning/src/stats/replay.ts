@@ -2,6 +2,7 @@ import { ProcessedEvent, type HubEvent } from '@hub/kit';
 import type { MikroORM } from '@mikro-orm/core';
 import {
   applyStatsEvent,
+  bumpEveryStatsVersion,
   STATS_CONSUMER,
   STATS_EVENT_TYPES,
   statsKeyer,
@@ -29,6 +30,7 @@ export async function replayLearning(
   events: AsyncIterable<HubEvent>,
 ): Promise<ReplayReport> {
   return orm.em.fork().transactional(async (em) => {
+    await bumpEveryStatsVersion(em);
     await em
       .getConnection()
       .execute('delete from stats_escalation', [], 'run', em.getTransactionContext());

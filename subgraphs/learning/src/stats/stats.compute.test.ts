@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   computeStats,
   DisclosureRefusal,
+  medianWorkingDaysToOutcome,
   type StatsCriteria,
-  type StatsRow,
 } from './stats.compute.js';
+import { statsTable, type StatsRow } from './stats.table.js';
 
 const THEMES = [
   { code: 'INFORMATION_SHARING', bit: 0 },
@@ -42,7 +43,7 @@ const BOARD: StatsRow[] = [
 ];
 
 const stats = (criteria: StatsCriteria = {}, rows = BOARD) =>
-  computeStats(rows, criteria, THEMES, KEYS, 5);
+  computeStats(statsTable(rows), criteria, THEMES, KEYS, 5);
 const bucket = (buckets: { key: string; count: number | null }[], key: string) =>
   buckets.find((b) => b.key === key);
 
@@ -140,5 +141,51 @@ describe('computeStats', () => {
     expect(
       stats({}, [row(5, { stagesCompleted: 3, stagesWithin: 3 })]).stagesWithinTimescaleRate,
     ).toBeNull();
+  });
+
+  it('reads the median working days to an outcome off the matching groups', () => {
+    const rows = [
+      row(3, { outcomeWorkingDays: 2 }),
+      row(2, { outcomeWorkingDays: 9 }),
+      row(4, { raising: 'HEALTH', outcomeWorkingDays: 20 }),
+      row(6, { outcomeWorkingDays: null }),
+    ];
+    const median = (criteria: StatsCriteria, atLeast = 5) =>
+      medianWorkingDaysToOutcome(statsTable(rows), criteria, atLeast);
+    // 2 2 2 9 9 20 20 20 20: the fifth.
+    expect(median({})).toBe(9);
+    // Raised by police: 2 2 2 9 9, the third; an even count averages the middle two.
+    expect(median({ raising: new Set(['POLICE']) })).toBe(2);
+    expect(median({ raising: new Set(['HEALTH']) }, 4)).toBe(20);
+    expect(
+      medianWorkingDaysToOutcome(
+        statsTable([row(1, { outcomeWorkingDays: 4 }), row(1, { outcomeWorkingDays: 7 })]),
+        {},
+        2,
+      ),
+    ).toBe(5.5);
+    // Fewer outcomes than the threshold: none.
+    expect(median({ raising: new Set(['HEALTH']) })).toBeNull();
+    expect(median({ categories: new Set() })).toBeNull();
+  });
+});
+
+describe('statsTable', () => {
+  it('keeps text values in sorted dictionaries and numbers in columns', () => {
+    const table = statsTable(BOARD);
+    expect(table.size).toBe(5);
+    expect(table.categories).toEqual(['COMMUNICATION', 'LEVELS_OF_NEED', 'SERVICE_PROVISION']);
+    expect(table.kinds).toEqual(['EDUCATION', 'HEALTH', 'POLICE']);
+    expect(table.months).toEqual(['2027-01', '2027-02']);
+    expect(table.stages).toEqual([1, 2]);
+    expect(Array.from(table.n)).toEqual([12, 8, 10, 7, 3]);
+    expect(Array.from(table.outcomeWorkingDays)).toEqual([-1, -1, -1, -1, -1]);
+  });
+
+  it('refuses a value its columns cannot hold rather than store another', () => {
+    expect(() => statsTable([row(1, { themeMask: 2 ** 31 })])).toThrow(/theme mask 2147483648/);
+    expect(() => statsTable([row(1, { highestStage: 300 })])).toThrow(/highest stage 300/);
+    expect(() => statsTable([row(1.5)])).toThrow(/count 1.5/);
+    expect(() => statsTable([row(1, { outcomeWorkingDays: -2 })])).toThrow(/working days -2/);
   });
 });

@@ -1,18 +1,5 @@
 import { disclosable, suppress, type Cell, type Equation } from './disclosure.js';
-
-/** One group of the read model: escalations alike in everything the statistics count by. */
-export interface StatsRow {
-  month: string;
-  category: string;
-  raising: string;
-  responding: string;
-  themeMask: number;
-  highestStage: number;
-  panel: boolean;
-  n: number;
-  stagesCompleted: number;
-  stagesWithin: number;
-}
+import type { StatsTable } from './stats.table.js';
 
 /** The filter's restrictions; an absent one does not restrict. */
 export interface StatsCriteria {
@@ -76,57 +63,72 @@ function restricted(criteria: StatsCriteria): Dimension[] {
   return dims;
 }
 
-function matchesDim(row: StatsRow, criteria: StatsCriteria, dim: Dimension): boolean {
-  switch (dim) {
-    case 'month':
-      return (
-        (!criteria.fromMonth || row.month >= criteria.fromMonth) &&
-        (!criteria.toMonth || row.month <= criteria.toMonth)
-      );
-    case 'category':
-      return !criteria.categories || criteria.categories.has(row.category);
-    case 'raising':
-      return !criteria.raising || criteria.raising.has(row.raising);
-    case 'responding':
-      return !criteria.responding || criteria.responding.has(row.responding);
-    case 'theme':
-      return criteria.themeMask === undefined || (row.themeMask & criteria.themeMask) !== 0;
-  }
+/** Per dictionary entry, whether it passes the filter's restriction (1) or not (0). */
+function passing(values: readonly string[], test: (value: string) => boolean): Uint8Array {
+  return Uint8Array.from(values, (value) => (test(value) ? 1 : 0));
 }
 
-/** The values a row has in a dimension (a row has several themes). */
-function valuesOf(row: StatsRow, dim: Dimension, themes: readonly Theme[]): string[] {
-  switch (dim) {
-    case 'month':
-      return [row.month];
-    case 'category':
-      return [row.category];
-    case 'raising':
-      return [row.raising];
-    case 'responding':
-      return [row.responding];
-    case 'theme':
-      return themes.filter((t) => (row.themeMask & (1 << t.bit)) !== 0).map((t) => t.code);
-  }
+/**
+ * The filter over a table: its restricted dimensions, and for a group the set of them it fails
+ * (bit i for dims[i]; 0 when it matches).
+ */
+function filterOf(table: StatsTable, criteria: StatsCriteria) {
+  const dims = restricted(criteria);
+  const bit = (dim: Dimension) => {
+    const i = dims.indexOf(dim);
+    return i < 0 ? 0 : 1 << i;
+  };
+  const [monthBit, categoryBit, raisingBit, respondingBit, themeBit] = (
+    ['month', 'category', 'raising', 'responding', 'theme'] as const
+  ).map(bit) as [number, number, number, number, number];
+  const { fromMonth, toMonth, categories, raising, responding, themeMask } = criteria;
+  const monthOk = passing(
+    table.months,
+    (m) => (!fromMonth || m >= fromMonth) && (!toMonth || m <= toMonth),
+  );
+  const categoryOk = passing(table.categories, (c) => !categories || categories.has(c));
+  const raisingOk = passing(table.kinds, (k) => !raising || raising.has(k));
+  const respondingOk = passing(table.kinds, (k) => !responding || responding.has(k));
+  const failing = (row: number): number =>
+    (monthOk[table.month[row]!] ? 0 : monthBit) |
+    (categoryOk[table.category[row]!] ? 0 : categoryBit) |
+    (raisingOk[table.raising[row]!] ? 0 : raisingBit) |
+    (respondingOk[table.responding[row]!] ? 0 : respondingBit) |
+    (themeMask === undefined || (table.themeMask[row]! & themeMask) !== 0 ? 0 : themeBit);
+  return { dims, failing };
 }
 
-/** The published cells a row counts in: `total` and one per breakdown it falls in. */
-function cellsOf(row: StatsRow, themes: readonly Theme[]): string[] {
-  return [
-    'total',
-    `category:${row.category}`,
-    `stage:${row.highestStage}`,
-    `raising:${row.raising}`,
-    `responding:${row.responding}`,
-    `pair:${row.raising}|${row.responding}`,
-    `month:${row.month}`,
-    `panel:${row.panel ? 'CONVENED' : 'NONE'}`,
-    ...valuesOf(row, 'theme', themes).map((code) => `theme:${code}`),
-  ];
+/**
+ * The published cells, numbered: `total`, then one per category, highest stage, raising kind,
+ * responding kind, agency pair, month, panel and theme. `id` gives a cell's name.
+ */
+function cellLayout(table: StatsTable, themes: readonly Theme[]) {
+  const K = table.kinds.length;
+  const category = 1;
+  const stage = category + table.categories.length;
+  const raising = stage + table.stages.length;
+  const responding = raising + K;
+  const pair = responding + K;
+  const month = pair + K * K;
+  const panel = month + table.months.length;
+  const theme = panel + 2;
+  const size = theme + themes.length;
+  const id = (cell: number): string => {
+    if (cell === 0) return 'total';
+    if (cell < stage) return `category:${table.categories[cell - category]}`;
+    if (cell < raising) return `stage:${table.stages[cell - stage]}`;
+    if (cell < responding) return `raising:${table.kinds[cell - raising]}`;
+    if (cell < pair) return `responding:${table.kinds[cell - responding]}`;
+    if (cell < month) {
+      const k = cell - pair;
+      return `pair:${table.kinds[Math.floor(k / K)]}|${table.kinds[k % K]}`;
+    }
+    if (cell < panel) return `month:${table.months[cell - month]}`;
+    if (cell < theme) return cell === panel + 1 ? 'panel:CONVENED' : 'panel:NONE';
+    return `theme:${themes[cell - theme]!.code}`;
+  };
+  return { category, stage, raising, responding, pair, month, panel, theme, size, id };
 }
-
-const add = (map: Map<string, number>, key: string, n: number) =>
-  map.set(key, (map.get(key) ?? 0) + n);
 
 /**
  * Computes the statistics over the rows that match, with disclosure control: a cell is
@@ -136,79 +138,116 @@ const add = (map: Map<string, number>, key: string, n: number) =>
  * threshold; a filter that adds a value has it selected and is checked in turn); then secondary
  * suppression stops subtraction from giving it away. When the total
  * itself would be exposed so, the query is refused ({@link DisclosureRefusal}).
+ *
+ * One pass over the board's groups, in integers: each group adds its count to every cell it
+ * falls in, under the filter and under each relaxation of it that the group passes.
  */
 export function computeStats(
-  rows: readonly StatsRow[],
+  table: StatsTable,
   criteria: StatsCriteria,
   themes: readonly Theme[],
   keys: { categories: readonly string[]; agencyKinds: readonly string[] },
   threshold: number,
 ): ComputedStats {
-  const dims = restricted(criteria);
-  const subsets = Array.from({ length: 1 << dims.length }, (_, mask) =>
-    dims.filter((_, i) => (mask & (1 << i)) !== 0),
-  );
-  // counts[s]: every cell's count under the filter relaxed in the dimensions of subsets[s].
-  const counts = subsets.map(() => new Map<string, number>());
-  // shares[d]: each cell's count per selected value of d (dropping one from the filter).
-  const shares = new Map<Dimension, Map<string, Map<string, number>>>(
-    dims.map((d) => [d, new Map()]),
-  );
+  const { dims, failing: failingOf } = filterOf(table, criteria);
+  const relaxations = 1 << dims.length;
+  const layout = cellLayout(table, themes);
+  const cellCount = layout.size;
+  const stageIndex = new Map(table.stages.map((stage, i) => [stage, i]));
+  // The theme cells of each theme mask met (a group has any number of themes).
+  const themeCells = new Map<number, number[]>();
+  const themeCellsOf = (mask: number) => {
+    let found = themeCells.get(mask);
+    if (!found) {
+      found = themes.flatMap((t, i) => ((mask & (1 << t.bit)) !== 0 ? [i] : []));
+      themeCells.set(mask, found);
+    }
+    return found;
+  };
+  // counts[s * cellCount + c]: cell c's count under the filter relaxed in the dimensions of s.
+  const counts = new Float64Array(relaxations * cellCount);
+  // shares[d][c * values + v]: cell c's count per selected value v of dims[d].
+  const valuesIn: Record<Dimension, number> = {
+    month: table.months.length,
+    category: table.categories.length,
+    raising: table.kinds.length,
+    responding: table.kinds.length,
+    theme: themes.length,
+  };
+  const shares = dims.map((d) => new Float64Array(cellCount * valuesIn[d]));
+  const rowCells: number[] = [];
   let completed = 0;
   let within = 0;
-  for (const row of rows) {
-    const failing = dims.filter((d) => !matchesDim(row, criteria, d));
-    const cells = cellsOf(row, themes);
-    subsets.forEach((subset, s) => {
-      if (!failing.every((d) => subset.includes(d))) return;
-      for (const cell of cells) add(counts[s]!, cell, row.n);
-    });
-    if (failing.length === 0) {
-      completed += row.stagesCompleted;
-      within += row.stagesWithin;
+  for (let row = 0; row < table.size; row++) {
+    const mask = table.themeMask[row]!;
+    const failing = failingOf(row);
+    const raising = table.raising[row]!;
+    const responding = table.responding[row]!;
+    const rowThemes = themeCellsOf(mask);
+    rowCells.length = 0;
+    rowCells.push(
+      0,
+      layout.category + table.category[row]!,
+      layout.stage + stageIndex.get(table.highestStage[row]!)!,
+      layout.raising + raising,
+      layout.responding + responding,
+      layout.pair + raising * table.kinds.length + responding,
+      layout.month + table.month[row]!,
+      layout.panel + table.panel[row]!,
+    );
+    for (const t of rowThemes) rowCells.push(layout.theme + t);
+    const n = table.n[row]!;
+    // Every relaxation that includes all the dimensions the group fails (supersets of failing).
+    for (let s = failing; s < relaxations; s = (s + 1) | failing) {
+      const base = s * cellCount;
+      for (const cell of rowCells) counts[base + cell]! += n;
     }
+    if (failing !== 0) continue;
+    completed += table.stagesCompleted[row]!;
+    within += table.stagesWithin[row]!;
     // Only the selected values: a query adding a value has it selected, and is checked itself.
-    if (failing.length === 0) {
-      for (const d of dims) {
-        const byCell = shares.get(d)!;
-        for (const value of valuesOf(row, d, themes)) {
-          for (const cell of cells) {
-            const perValue = byCell.get(cell) ?? new Map<string, number>();
-            add(perValue, value, row.n);
-            byCell.set(cell, perValue);
-          }
-        }
-      }
-    }
+    dims.forEach((d, i) => {
+      const values = valuesIn[d];
+      const share = shares[i]!;
+      const add = (value: number) => {
+        for (const cell of rowCells) share[cell * values + value]! += n;
+      };
+      if (d === 'month') add(table.month[row]!);
+      else if (d === 'category') add(table.category[row]!);
+      else if (d === 'raising') add(raising);
+      else if (d === 'responding') add(responding);
+      else rowThemes.forEach(add);
+    });
   }
-  const shown = counts[0]!;
+  const shown = new Map<string, number>();
   const exposed = new Set<string>();
   const blame = new Map<string, Dimension>();
-  // A zero is safe to show: any difference from it is a count published (and checked) itself.
-  for (const [cell, count] of shown) {
+  for (let cell = 0; cell < cellCount; cell++) {
+    const count = counts[cell]!;
+    // A zero is safe to show: any difference from it is a count published (and checked) itself.
     if (count === 0) continue;
-    if (!disclosable(count, threshold)) exposed.add(cell);
-    subsets.forEach((subset, s) => {
-      if (s === 0) return;
-      const difference = (counts[s]!.get(cell) ?? 0) - count;
-      if (!disclosable(difference, threshold)) {
-        exposed.add(cell);
-        if (!blame.has(cell)) blame.set(cell, subset[0]!);
-      }
-    });
-    for (const d of dims) {
-      for (const share of shares.get(d)!.get(cell)?.values() ?? []) {
-        if (!disclosable(share, threshold)) {
-          exposed.add(cell);
-          if (!blame.has(cell)) blame.set(cell, d);
-        }
-      }
+    const id = layout.id(cell);
+    shown.set(id, count);
+    const expose = (dim: Dimension | null) => {
+      exposed.add(id);
+      if (dim && !blame.has(id)) blame.set(id, dim);
+    };
+    if (!disclosable(count, threshold)) expose(null);
+    for (let s = 1; s < relaxations; s++) {
+      const difference = counts[s * cellCount + cell]! - count;
+      // Blamed on the relaxation's first dimension.
+      if (!disclosable(difference, threshold)) expose(dims[Math.log2(s & -s)]!);
     }
+    dims.forEach((d, i) => {
+      const values = valuesIn[d];
+      for (let v = 0; v < values; v++)
+        if (!disclosable(shares[i]![cell * values + v]!, threshold)) expose(d);
+    });
   }
   const total = shown.get('total') ?? 0;
   if (exposed.has('total')) throw new DisclosureRefusal(blame.get('total') ?? null);
 
-  const stages = [...new Set(rows.map((r) => r.highestStage))].sort((a, b) => a - b);
+  const stages = table.stages;
   const months = [...shown.keys()]
     .filter((cell) => cell.startsWith('month:'))
     .map((cell) => cell.slice('month:'.length))
@@ -258,4 +297,36 @@ export function computeStats(
     byResolutionPanel: ids.panel.map(strip('panel:')),
     stagesWithinTimescaleRate: completed > 0 && completed >= threshold ? within / completed : null,
   };
+}
+
+/**
+ * The median working days to an agreed outcome over the escalations that match the filter, or
+ * null when fewer than `atLeast` have one. Working days are whole numbers: read off a histogram.
+ */
+export function medianWorkingDaysToOutcome(
+  table: StatsTable,
+  criteria: StatsCriteria,
+  atLeast: number,
+): number | null {
+  const { failing } = filterOf(table, criteria);
+  const histogram = new Map<number, number>();
+  let total = 0;
+  for (let row = 0; row < table.size; row++) {
+    const days = table.outcomeWorkingDays[row]!;
+    if (days < 0 || failing(row) !== 0) continue;
+    histogram.set(days, (histogram.get(days) ?? 0) + table.n[row]!);
+    total += table.n[row]!;
+  }
+  if (total === 0 || total < atLeast) return null;
+  const bins = [...histogram].sort(([a], [b]) => a - b);
+  // The k-th smallest value (0-based), read off the cumulative counts.
+  const nth = (k: number) => {
+    let seen = 0;
+    for (const [days, n] of bins) {
+      seen += n;
+      if (k < seen) return days;
+    }
+    throw new Error('median: histogram shorter than its count');
+  };
+  return total % 2 === 1 ? nth((total - 1) / 2) : (nth(total / 2 - 1) + nth(total / 2)) / 2;
 }

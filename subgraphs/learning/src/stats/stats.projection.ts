@@ -67,6 +67,39 @@ export async function applyStatsEvent(
   const key = keyOf(text(payload, 'escalationId'));
   const execute = (sql: string, params: unknown[]) =>
     em.getConnection().execute(sql, params, 'run', em.getTransactionContext());
+  await applyToRow(event, payload, key, execute, em);
+  // Last, so a transaction holds its escalation's row before its board's version (one order:
+  // no deadlock between consumers of the same board).
+  await execute(
+    `insert into stats_board_version (board_id, version)
+     select board_id, 1 from stats_escalation where key = ?
+     on conflict (board_id) do update set version = stats_board_version.version + 1`,
+    [key],
+  );
+}
+
+/**
+ * Moves every board's statistics version on (a replay rewrites the read model under them), so
+ * no process keeps serving figures from before it.
+ */
+export async function bumpEveryStatsVersion(em: EntityManager): Promise<void> {
+  const execute = (sql: string) =>
+    em.getConnection().execute(sql, [], 'run', em.getTransactionContext());
+  await execute('update stats_board_version set version = version + 1');
+  await execute(
+    `insert into stats_board_version (board_id, version)
+     select distinct board_id, 1 from stats_escalation where true
+     on conflict (board_id) do nothing`,
+  );
+}
+
+async function applyToRow(
+  event: HubEvent,
+  payload: Record<string, unknown>,
+  key: string,
+  execute: (sql: string, params: unknown[]) => Promise<unknown>,
+  em: EntityManager,
+): Promise<void> {
   // Events written before they carried raisedAt update a row an earlier event created.
   if (typeof payload.raisedAt !== 'string') {
     const rows = await em

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createLogger,
+  KIT_ENTITIES,
+  kitMigration,
+  openDatabase,
+  type HubDatabase,
+  type HubEvent,
+} from '@hub/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, freshTarget } from '../../../../test/support/databases.js';
+import * as entities from '../entities/index.js';
+import { learningMigrations } from '../migrations/index.js';
+import { StatsTableCache } from './stats.cache.js';
+import { applyStatsEvent, bumpEveryStatsVersion, statsKeyer } from './stats.projection.js';
+
+const log = createLogger('test', 'silent');
+const BOARD_A = '00000000-0000-4000-8000-00000000000a';
+const BOARD_B = '00000000-0000-4000-8000-00000000000b';
+
+/** The groups' counts of a table, as `category:n` sorted. */
+const countsOf = (table: { size: number; category: Uint8Array; categories: readonly string[] }) =>
+  Array.from({ length: table.size }, (_, i) => table.categories[table.category[i]!]).sort();
+
+describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
+  const fresh = freshTarget(kind, 'learning');
+  // Two connections to one database: the cache's process, and a replica applying events.
+  let reader: HubDatabase;
+  let replica: HubDatabase;
+  const open = (migrate: boolean) =>
+    openDatabase({
+      target: fresh.target,
+      entities: [...KIT_ENTITIES, ...Object.values(entities)],
+      migrations: [kitMigration, ...learningMigrations],
+      log,
+      migrate,
+    });
+  beforeAll(async () => {
+    reader = await open(true);
+    replica = await open(false);
+  });
+  afterAll(async () => {
+    await reader?.close();
+    await replica?.close();
+    await fresh.dispose();
+  });
+
+  /** Applies an event as the live consumer does, on the replica, in a transaction of its own. */
+  async function apply(type: string, boardId: string, escalationId: string, extra = {}) {
+    const event: HubEvent = {
+      id: randomUUID(),
+      type,
+      source: 'escalations',
+      aggregateId: escalationId,
+      occurredAt: '2027-01-10T10:00:00Z',
+      payload: {
+        escalationId,
+        boardId,
+        raisedAt: '2027-01-10T10:00:00Z',
+        category: type === 'EscalationRaised' ? `C${escalationId.slice(-1)}` : 'C0',
+        raisingAgencyKind: 'POLICE',
+        respondingAgencyKind: 'HEALTH',
+        startStage: 1,
+        ...extra,
+      },
+    };
+    await replica.orm.em.fork().transactional(async (em) => {
+      await applyStatsEvent(em, await statsKeyer(em), event);
+    });
+  }
+  const escalation = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
+
+  beforeAll(async () => {
+    for (const n of [1, 2, 3]) await apply('EscalationRaised', BOARD_A, escalation(n));
+    for (const n of [4, 5]) await apply('EscalationRaised', BOARD_B, escalation(n));
+  });
+
+  it("serves a board's table from memory until an event for that board arrives", async () => {
+    const cache = new StatsTableCache();
+    const em = () => reader.orm.em.fork();
+    const first = await cache.table(em(), BOARD_A);
+    expect(countsOf(first)).toEqual(['C1', 'C2', 'C3']);
+    expect(await cache.table(em(), BOARD_A)).toBe(first);
+
+    // Another board's event leaves this board's table alone.
+    const boardB = await cache.table(em(), BOARD_B);
+    await apply('StageEntered', BOARD_B, escalation(4), { stageNumber: 2 });
+    expect(await cache.table(em(), BOARD_A)).toBe(first);
+    const movedB = await cache.table(em(), BOARD_B);
+    expect(movedB).not.toBe(boardB);
+    expect([...movedB.highestStage].sort()).toEqual([1, 2]);
+
+    // An event applied elsewhere (another replica) is seen on the next request.
+    await apply('StageEntered', BOARD_A, escalation(1), { stageNumber: 3 });
+    const moved = await cache.table(em(), BOARD_A);
+    expect(moved).not.toBe(first);
+    expect([...moved.highestStage].sort()).toEqual([1, 1, 3]);
+  });
+
+  it('reloads every board after a replay moves every version', async () => {
+    const cache = new StatsTableCache();
+    const a = await cache.table(reader.orm.em.fork(), BOARD_A);
+    const b = await cache.table(reader.orm.em.fork(), BOARD_B);
+    await replica.orm.em.fork().transactional((em) => bumpEveryStatsVersion(em));
+    expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(a);
+    expect(await cache.table(reader.orm.em.fork(), BOARD_B)).not.toBe(b);
+  });
+
+  it('shares one load between requests that miss together', async () => {
+    const cache = new StatsTableCache();
+    const [one, two] = await Promise.all([
+      cache.table(reader.orm.em.fork(), BOARD_A),
+      cache.table(reader.orm.em.fork(), BOARD_A),
+    ]);
+    expect(one).toBe(two);
+  });
+
+  it('lets the least recently used boards go past its bound', async () => {
+    const cache = new StatsTableCache(3);
+    const a = await cache.table(reader.orm.em.fork(), BOARD_A);
+    expect(cache.size).toBe(3);
+    // B's 2 groups and A's 3 are over the bound of 3: A goes.
+    await cache.table(reader.orm.em.fork(), BOARD_B);
+    expect(cache.size).toBe(2);
+    expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(a);
+    expect(cache.size).toBe(3);
+  });
+
+  it('keeps nothing with a bound of 0 (LEARNING_STATS_CACHE_GROUPS=0)', async () => {
+    const cache = new StatsTableCache(0);
+    const first = await cache.table(reader.orm.em.fork(), BOARD_A);
+    expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(first);
+    expect(cache.size).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { loadStatsTable, type StatsTable } from './stats.table.js';
+
+/**
+ * Groups kept across all boards (about 40 bytes each): 1,000,000 is about 40 MB, and holds
+ * every board of a hub with a million escalations.
+ */
+export const STATS_CACHE_GROUPS = 1_000_000;
+
+/**
+ * The board's read-model version: the projection adds one in the same transaction as every
+ * change to the board's rows, and a replay adds one to every board. 0 before any event.
+ */
+export async function statsVersion(em: EntityManager, boardId: string): Promise<number> {
+  const rows = await em
+    .getConnection()
+    .execute<{ version: number | string }[]>(
+      'select version from stats_board_version where board_id = ?',
+      [boardId],
+      'all',
+    );
+  return rows.length ? Number(rows[0]!.version) : 0;
+}
+
+/**
+ * Each board's statistics table, kept between requests while its read model is unchanged: the
+ * rows change only when an escalation event arrives, and grouping a large board's rows is most
+ * of a request's cost. Every request reads the board's version first (one indexed row) and
+ * reloads when it moved, so an answer is never older than the version it read, in this process
+ * or in any replica. Least recently used boards go when the groups kept pass `maxGroups`.
+ */
+export class StatsTableCache {
+  private readonly boards = new Map<string, { version: number; table: StatsTable }>();
+  private readonly loading = new Map<string, Promise<StatsTable>>();
+  private groups = 0;
+
+  constructor(private readonly maxGroups = STATS_CACHE_GROUPS) {}
+
+  async table(em: EntityManager, boardId: string): Promise<StatsTable> {
+    // The version first: rows read after it are at least that new.
+    const version = await statsVersion(em, boardId);
+    const cached = this.boards.get(boardId);
+    if (cached && cached.version === version) {
+      this.boards.delete(boardId);
+      this.boards.set(boardId, cached);
+      return cached.table;
+    }
+    // Requests that miss together share one load.
+    const key = `${boardId}@${version}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = loadStatsTable(em, boardId).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+      this.keep(boardId, version, await pending);
+    }
+    return pending;
+  }
+
+  /** Groups kept now, across boards. */
+  get size(): number {
+    return this.groups;
+  }
+
+  private keep(boardId: string, version: number, table: StatsTable): void {
+    const current = this.boards.get(boardId);
+    if (current && current.version > version) return;
+    if (current) {
+      this.boards.delete(boardId);
+      this.groups -= current.table.size;
+    }
+    if (table.size > this.maxGroups) return;
+    this.boards.set(boardId, { version, table });
+    this.groups += table.size;
+    for (const [oldest, entry] of this.boards) {
+      if (this.groups <= this.maxGroups) break;
+      this.boards.delete(oldest);
+      this.groups -= entry.table.size;
+    }
+  }
+}
