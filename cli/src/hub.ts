@@ -30,8 +30,8 @@ export interface HubOptions {
   busPrefix?: string;
   relayIntervalMs?: number;
   overdueIntervalMs?: number;
-  /** Grouped statistics rows the learning subgraph keeps (LEARNING_STATS_CACHE_GROUPS). */
-  statsCacheGroups?: number;
+  /** Statistics rows the learning subgraph keeps (LEARNING_STATS_CACHE_ROWS). */
+  statsCacheRows?: number;
   /** The hub's clock (tests move it). */
   clock?: () => Date;
   /** How long each server gives requests in flight to finish on close. */
@@ -71,7 +71,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     for (const definition of subgraphDefinitions({
       overdueIntervalMs: options.overdueIntervalMs,
-      statsCacheGroups: options.statsCacheGroups,
+      statsCacheRows: options.statsCacheRows,
     })) {
       const name = definition.name as SubgraphName;
       const handle = await startSubgraph(definition, {

@@ -9,13 +9,13 @@ import { panelsSubgraph } from '@hub/panels';
  * facts).
  */
 export function subgraphDefinitions(
-  options: { overdueIntervalMs?: number; statsCacheGroups?: number } = {},
+  options: { overdueIntervalMs?: number; statsCacheRows?: number } = {},
 ): SubgraphDefinition<HubContext>[] {
   return [
     casesSubgraph,
     escalationsSubgraph(options),
     panelsSubgraph,
-    createLearningSubgraph({ statsCacheGroups: options.statsCacheGroups }),
+    createLearningSubgraph({ statsCacheRows: options.statsCacheRows }),
   ] as unknown as SubgraphDefinition<HubContext>[];
 }
 

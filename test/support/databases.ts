@@ -74,3 +74,17 @@ export async function openKitDatabase(
     },
   };
 }
+
+/** The query plan of a statement, as one string. */
+export async function queryPlan(db: HubDatabase, kind: DatabaseKind, sql: string): Promise<string> {
+  const connection = db.orm.em.getConnection();
+  if (kind === 'sqlite') {
+    const rows: { detail: string }[] = await connection.execute(`explain query plan ${sql}`);
+    return rows.map((row) => row.detail).join('\n');
+  }
+  // Without statistics on an empty table PostgreSQL would rather scan: ask it not to, so the
+  // test shows whether an index can answer at all.
+  await connection.execute('set enable_seqscan = off');
+  const rows: Record<string, string>[] = await connection.execute(`explain ${sql}`);
+  return rows.map((row) => Object.values(row)[0]).join('\n');
+}

@@ -65,7 +65,7 @@ export async function serveCommand(
     case 'learning': {
       const config = loadLearningConfig(env);
       const learning = createLearningSubgraph({
-        statsCacheGroups: config.LEARNING_STATS_CACHE_GROUPS,
+        statsCacheRows: config.LEARNING_STATS_CACHE_ROWS,
       });
       await runSubgraphProcess(learning, {
         ...config,

@@ -57,7 +57,7 @@ export async function startCommand(config: CliConfig): Promise<number> {
     bus: config.hub.HUB_BUS,
     busPrefix: config.hub.HUB_BUS_PREFIX,
     overdueIntervalMs: config.escalations.HUB_OVERDUE_INTERVAL_MS,
-    statsCacheGroups: config.learning.LEARNING_STATS_CACHE_GROUPS,
+    statsCacheRows: config.learning.LEARNING_STATS_CACHE_ROWS,
     drainMs: drainGraceMs(config.hub.HUB_SHUTDOWN_TIMEOUT_MS),
     clock,
     waitFor: mayCreateDemo ? 'demo data' : undefined,

@@ -6,10 +6,10 @@ export const learningEnvSchema = hubEnvSchema.extend({
   LEARNING_PORT: portSchema(4004),
   LEARNING_HOST: z.string().default('127.0.0.1'),
   /**
-   * Grouped statistics rows kept in memory across boards between requests (about 40 bytes
-   * each); 0 keeps none, and every escalationStats request reads its board's rows.
+   * Statistics rows (one per escalation) kept in memory across boards between requests (about
+   * 40 bytes each); 0 keeps none, and every escalationStats request reads its board's rows.
    */
-  LEARNING_STATS_CACHE_GROUPS: z.coerce.number().int().min(0).default(1_000_000),
+  LEARNING_STATS_CACHE_ROWS: z.coerce.number().int().min(0).default(1_000_000),
   /** Puts this subgraph in its own PostgreSQL database instead of DATABASE_URL's. */
   LEARNING_DATABASE_URL: z
     .string()

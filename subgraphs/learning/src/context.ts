@@ -18,8 +18,8 @@ export interface LearningContext extends HubContext {
 }
 
 export interface LearningOptions {
-  /** Grouped statistics rows kept across boards (LEARNING_STATS_CACHE_GROUPS); 0 keeps none. */
-  statsCacheGroups?: number;
+  /** Statistics rows kept across boards (LEARNING_STATS_CACHE_ROWS); 0 keeps none. */
+  statsCacheRows?: number;
 }
 
 /** One statistics cache per running learning service (its services object). */
@@ -28,7 +28,7 @@ const statsTables = new WeakMap<SubgraphServices, StatsTableCache>();
 function statsTablesOf(services: SubgraphServices, options: LearningOptions): StatsTableCache {
   let cache = statsTables.get(services);
   if (!cache) {
-    cache = new StatsTableCache(options.statsCacheGroups);
+    cache = new StatsTableCache(options.statsCacheRows);
     statsTables.set(services, cache);
   }
   return cache;

@@ -1,24 +1,14 @@
 import { createLogger, KIT_ENTITIES, kitMigration, openDatabase, type HubDatabase } from '@hub/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, freshTarget } from '../../../../test/support/databases.js';
+import {
+  databaseKinds,
+  freshTarget,
+  queryPlan as plan,
+} from '../../../../test/support/databases.js';
 import * as entities from '../entities/index.js';
 import { casesMigrations } from './index.js';
 
 const log = createLogger('test', 'silent');
-
-/** The query plan of a statement, as one string. */
-async function plan(db: HubDatabase, kind: string, sql: string): Promise<string> {
-  const connection = db.orm.em.getConnection();
-  if (kind === 'sqlite') {
-    const rows: { detail: string }[] = await connection.execute(`explain query plan ${sql}`);
-    return rows.map((row) => row.detail).join('\n');
-  }
-  // Without statistics on an empty table PostgreSQL would rather scan: ask it not to, so the
-  // test shows whether an index can answer at all.
-  await connection.execute('set enable_seqscan = off');
-  const rows: Record<string, string>[] = await connection.execute(`explain ${sql}`);
-  return rows.map((row) => Object.values(row)[0]).join('\n');
-}
 
 describe.each(databaseKinds)('the possible-match lookup on %s', (kind) => {
   const fresh = freshTarget(kind, 'cases');

@@ -18,7 +18,7 @@ const log = createLogger('test', 'silent');
 const BOARD_A = '00000000-0000-4000-8000-00000000000a';
 const BOARD_B = '00000000-0000-4000-8000-00000000000b';
 
-/** The groups' counts of a table, as `category:n` sorted. */
+/** The categories of a table's rows, sorted. */
 const countsOf = (table: { size: number; category: Uint8Array; categories: readonly string[] }) =>
   Array.from({ length: table.size }, (_, i) => table.categories[table.category[i]!]).sort();
 
@@ -119,14 +119,14 @@ describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
     const cache = new StatsTableCache(3);
     const a = await cache.table(reader.orm.em.fork(), BOARD_A);
     expect(cache.size).toBe(3);
-    // B's 2 groups and A's 3 are over the bound of 3: A goes.
+    // B's 2 rows and A's 3 are over the bound of 3: A goes.
     await cache.table(reader.orm.em.fork(), BOARD_B);
     expect(cache.size).toBe(2);
     expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(a);
     expect(cache.size).toBe(3);
   });
 
-  it('keeps nothing with a bound of 0 (LEARNING_STATS_CACHE_GROUPS=0)', async () => {
+  it('keeps nothing with a bound of 0 (LEARNING_STATS_CACHE_ROWS=0)', async () => {
     const cache = new StatsTableCache(0);
     const first = await cache.table(reader.orm.em.fork(), BOARD_A);
     expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(first);

@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import { loadStatsTable, type StatsTable } from './stats.table.js';
 
 /**
- * Groups kept across all boards (about 40 bytes each): 1,000,000 is about 40 MB, and holds
- * every board of a hub with a million escalations.
+ * Rows (one per escalation) kept across all boards, about 40 bytes each: 1,000,000 is about
+ * 40 MB, and holds every board of a hub with a million escalations.
  */
-export const STATS_CACHE_GROUPS = 1_000_000;
+export const STATS_CACHE_ROWS = 1_000_000;
 
 /**
  * The board's read-model version: the projection adds one in the same transaction as every
@@ -24,17 +24,17 @@ export async function statsVersion(em: EntityManager, boardId: string): Promise<
 
 /**
  * Each board's statistics table, kept between requests while its read model is unchanged: the
- * rows change only when an escalation event arrives, and grouping a large board's rows is most
+ * rows change only when an escalation event arrives, and reading a large board's rows is most
  * of a request's cost. Every request reads the board's version first (one indexed row) and
  * reloads when it moved, so an answer is never older than the version it read, in this process
- * or in any replica. Least recently used boards go when the groups kept pass `maxGroups`.
+ * or in any replica. Least recently used boards go when the rows kept pass `maxRows`.
  */
 export class StatsTableCache {
   private readonly boards = new Map<string, { version: number; table: StatsTable }>();
   private readonly loading = new Map<string, Promise<StatsTable>>();
-  private groups = 0;
+  private rows = 0;
 
-  constructor(private readonly maxGroups = STATS_CACHE_GROUPS) {}
+  constructor(private readonly maxRows = STATS_CACHE_ROWS) {}
 
   async table(em: EntityManager, boardId: string): Promise<StatsTable> {
     // The version first: rows read after it are at least that new.
@@ -56,9 +56,9 @@ export class StatsTableCache {
     return pending;
   }
 
-  /** Groups kept now, across boards. */
+  /** Rows kept now, across boards. */
   get size(): number {
-    return this.groups;
+    return this.rows;
   }
 
   private keep(boardId: string, version: number, table: StatsTable): void {
@@ -66,15 +66,15 @@ export class StatsTableCache {
     if (current && current.version > version) return;
     if (current) {
       this.boards.delete(boardId);
-      this.groups -= current.table.size;
+      this.rows -= current.table.size;
     }
-    if (table.size > this.maxGroups) return;
+    if (table.size > this.maxRows) return;
     this.boards.set(boardId, { version, table });
-    this.groups += table.size;
+    this.rows += table.size;
     for (const [oldest, entry] of this.boards) {
-      if (this.groups <= this.maxGroups) break;
+      if (this.rows <= this.maxRows) break;
       this.boards.delete(oldest);
-      this.groups -= entry.table.size;
+      this.rows -= entry.table.size;
     }
   }
 }

@@ -1,0 +1,37 @@
+import { createLogger, KIT_ENTITIES, kitMigration, openDatabase, type HubDatabase } from '@hub/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, freshTarget, queryPlan } from '../../../../test/support/databases.js';
+import * as entities from '../entities/index.js';
+import { learningMigrations } from './index.js';
+
+describe.each(databaseKinds)("reading a board's statistics on %s", (kind) => {
+  const fresh = freshTarget(kind, 'learning');
+  let db: HubDatabase;
+  beforeAll(async () => {
+    db = await openDatabase({
+      target: fresh.target,
+      entities: [...KIT_ENTITIES, ...Object.values(entities)],
+      migrations: [kitMigration, ...learningMigrations],
+      log: createLogger('test', 'silent'),
+    });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await fresh.dispose();
+  });
+
+  it('reads only the index, never the table', async () => {
+    const text = await queryPlan(
+      db,
+      kind,
+      `select raised_month, category, raising_kind, responding_kind, theme_mask, highest_stage,
+              panel, outcome_working_days, stages_completed, stages_within
+         from stats_escalation where board_id = '00000000-0000-4000-8000-000000000001'`,
+    );
+    expect(text).toMatch(
+      kind === 'sqlite'
+        ? /USING COVERING INDEX stats_escalation_board_statistics_index/
+        : /Index Only Scan using stats_escalation_board_statistics_index/,
+    );
+  });
+});
