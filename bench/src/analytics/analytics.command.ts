@@ -304,6 +304,7 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
         (args.durationSeconds > 0
           ? `; then ${args.connections} clients for ${args.durationSeconds} s (autocannon, closed loop)`
           : ''),
+      statsCacheLine(process.env.LEARNING_STATS_CACHE_ROWS),
       `- CPU in % of one core over each measurement; peak RSS during it${skipped.length ? `; skipped (disclosure control refused every candidate filter): ${skipped.join(', ')}` : ''}`,
       `- Target (issue 12, at L on PostgreSQL): p95 under ${TARGET_P95_MS} ms; here: ${targetText}`,
       '',
@@ -325,4 +326,14 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
     process.off('SIGTERM', interrupted);
     await topology.stop();
   }
+}
+
+/**
+ * How the learning subgraph kept boards' statistics in the run: the hub's processes inherit
+ * LEARNING_STATS_CACHE_ROWS from the benchmark's environment.
+ */
+export function statsCacheLine(rows: string | undefined): string {
+  return rows !== undefined && Number(rows) === 0
+    ? "- Learning's statistics cache off (LEARNING_STATS_CACHE_ROWS=0): every request reads its board's rows, as the first request after an event for the board does"
+    : `- Learning's statistics cache on (LEARNING_STATS_CACHE_ROWS=${rows ?? 'default'}): after the warm-up, every request finds its board's rows kept in memory, as between events in use`;
 }
