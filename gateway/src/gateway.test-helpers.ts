@@ -35,6 +35,8 @@ export interface TestSubgraphOptions {
   resolvers?: GraphQLResolverMap<SubgraphContext>;
   /** Serves GET /internal/actor/:id from this map, as the cases subgraph does. */
   directory?: Map<string, DirectoryEntry>;
+  /** Accepts batched operations (a JSON array), as the hub's subgraphs do. @default true */
+  batching?: boolean;
 }
 
 export interface SubgraphContext {
@@ -50,8 +52,10 @@ export interface TestSubgraph {
   ready: boolean;
   /** When true, /internal/actor answers 500, as a directory with a broken database would. */
   directoryFails: boolean;
-  /** Every signed actor that reached /graphql, with its request's meta. */
+  /** Every signed actor that reached /graphql, with its request's meta: one per HTTP request. */
   operations: SubgraphContext[];
+  /** Each HTTP request's body at /graphql: one operation, or an array of them (a batch). */
+  bodies: unknown[];
   /** Every practitioner id looked up through /internal/actor. */
   lookups: string[];
   close(): Promise<void>;
@@ -66,6 +70,7 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
     ready: true,
     directoryFails: false,
     operations: [],
+    bodies: [],
     lookups: [],
     close: async () => undefined,
   };
@@ -104,6 +109,7 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
       schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
       // Stack traces on purpose: the gateway must strip them before a client sees an error.
       includeStacktraceInErrorResponses: true,
+      allowBatchedHttpRequests: options.batching ?? true,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginInlineTraceDisabled(),
@@ -121,6 +127,10 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
         }
       },
       express.json(),
+      (req, _res, next) => {
+        state.bodies.push(req.body);
+        next();
+      },
       expressMiddleware(apollo, {
         context: async ({ res }) => {
           const signed = res.locals.signed as SubgraphContext;

@@ -2,9 +2,20 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { ACTOR_HEADER, CORRELATION_HEADER, signActor, withInputField } from '@hub/kit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import { batchingFetcher } from './batching-fetcher.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+/**
+ * How long one signed actor header serves a client request's fetches: it is valid for two
+ * minutes, so a fetch sent with one this old still has 90 seconds, and a slow operation's later
+ * fetches get a fresh one.
+ */
+const SIGNATURE_REUSE_MS = 30_000;
+
+/** Each client request's current signed actor header, shared by its fetches to every subgraph. */
+const signatures = new WeakMap<GatewayContext, { at: number; header: Promise<string> }>();
 
 /**
  * One subgraph as the gateway reaches it: every fetch carries the request's actor, signed with
@@ -17,16 +28,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly actorKey: Uint8Array,
   ) {
-    super({ url, fetcher: subgraphFetcher() });
+    super({ url, fetcher: batchingFetcher(subgraphFetcher()) });
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     // Only client operations have an actor; with a static supergraph nothing else is sent.
     if (!('incomingRequestContext' in options)) return;
     const { actor, meta } = options.context;
-    // Signed per fetch, not per request: the signature lives two minutes and a slow operation's
-    // later entity fetches must not outlive it.
-    options.request.http?.headers.set(ACTOR_HEADER, await signActor(this.actorKey, actor, meta));
+    // One header for the fetches a request makes together, so they can go as one batch
+    // (batching-fetcher.ts) and are signed once; renewed before it could expire in flight.
+    let signed = signatures.get(options.context);
+    if (!signed || Date.now() - signed.at > SIGNATURE_REUSE_MS) {
+      signed = { at: Date.now(), header: signActor(this.actorKey, actor, meta) };
+      signatures.set(options.context, signed);
+    }
+    options.request.http?.headers.set(ACTOR_HEADER, await signed.header);
     options.request.http?.headers.set(CORRELATION_HEADER, meta.correlationId);
   }
 

@@ -163,6 +163,10 @@ export async function startSubgraphServer<C extends HubContext>(
       logErrors,
     ],
     includeStacktraceInErrorResponses: false,
+    // The gateway sends a client request's parallel queries to this subgraph as one batch
+    // (gateway/src/graphql/batching-fetcher.ts); they share one context. Only the gateway,
+    // with a signed actor, reaches /graphql.
+    allowBatchedHttpRequests: true,
     formatError: (formatted, error) => {
       if (isClientVisible(formatted)) return withInputField(formatted);
       const uniqueKey = violatedUniqueKey(error);
