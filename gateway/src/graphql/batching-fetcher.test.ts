@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTOR_HEADER, newInternalSecret, secretKey, signActor, type Actor } from '@hub/kit';
+import { Role } from '@hub/schema';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateEmbeddedKey, mintToken } from '../auth/embedded-key.js';
@@ -22,7 +23,7 @@ const actorKey = secretKey(newInternalSecret());
 const actor = (id: string): Actor => ({
   kind: 'practitioner',
   id,
-  roles: ['PRACTITIONER'],
+  roles: [Role.PRACTITIONER],
   agencyId: null,
   agencyKind: null,
   boardId: null,
@@ -146,7 +147,7 @@ describe("the gateway's entity fetches to one subgraph", () => {
         agencyId: null,
         agencyKind: null,
         boardId: null,
-        roles: ['PRACTITIONER'],
+        roles: [Role.PRACTITIONER],
         active: true,
       },
     ],
