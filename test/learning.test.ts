@@ -145,6 +145,7 @@ const READ_MODEL_COLUMNS = [
   'raised_month',
   'raising_kind',
   'responding_kind',
+  'row_version',
   'stages_completed',
   'stages_within',
   'theme_mask',

@@ -11,7 +11,7 @@ import { ROOT, userEnvironment } from '../../../test/support/process.js';
 import { loadDataset } from './dataset.load.js';
 import { sizeSpec } from './dataset.spec.js';
 import { verifyDataset } from './dataset.verify.js';
-import { SUBGRAPHS, type SubgraphName } from './tables.js';
+import { SUBGRAPHS, statsReadModelQuery, type SubgraphName } from './tables.js';
 
 const log = createLogger('test', 'silent');
 const spec = { ...sizeSpec('S'), escalations: 240, boards: 2, years: 2 };
@@ -57,7 +57,7 @@ describe.each(databaseKinds)('the dataset loaded into %s', (kind) => {
       const stats = () => {
         const db = new Database(join(dir, 'learning.sqlite'));
         try {
-          return db.prepare('select * from stats_escalation order by key').all();
+          return db.prepare(statsReadModelQuery()).all();
         } finally {
           db.close();
         }

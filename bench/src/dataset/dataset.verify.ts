@@ -15,7 +15,7 @@ import {
 } from '@hub/kit';
 import { replayLearning } from '@hub/learning';
 import { openSubgraphDatabase } from './dataset.load.js';
-import { SUBGRAPHS, type SubgraphName } from './tables.js';
+import { SUBGRAPHS, statsReadModelQuery, type SubgraphName } from './tables.js';
 
 export interface Check {
   name: string;
@@ -75,9 +75,9 @@ export async function verifyDataset(
       );
     }
     if (options.replay !== false) {
-      const before = await sql('learning', 'select * from stats_escalation order by key');
+      const before = await sql('learning', statsReadModelQuery());
       const report = await replayLearning(dbs.learning.orm, await outboxEvents(dbs));
-      const after = await sql('learning', 'select * from stats_escalation order by key');
+      const after = await sql('learning', statsReadModelQuery());
       const same = JSON.stringify(before) === JSON.stringify(after);
       check(
         'learning: replaying the events rebuilds the same read model',

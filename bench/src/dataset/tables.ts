@@ -147,5 +147,15 @@ export function tableSpec(db: SubgraphName, name: string): TableSpec {
   return spec;
 }
 
+/**
+ * The generated read model's rows, every column the dataset writes, in key order: what a replay
+ * must rebuild exactly. Not the learning service's own bookkeeping (`row_version`, the board's
+ * version at a row's last change), which a replay moves on.
+ */
+export const statsReadModelQuery = (): string =>
+  `select ${tableSpec('learning', 'stats_escalation')
+    .columns.map(([column]) => column)
+    .join(', ')} from stats_escalation order by key`;
+
 /** A row's values in the order of its table's columns. */
 export type Row = unknown[];

@@ -1,7 +1,7 @@
 import { HubMigration } from '@hub/kit';
 
 /** What the statistics read from each of a board's rows (stats.table.ts). */
-const READ_COLUMNS = [
+export const STATS_READ_COLUMNS = [
   'raised_month',
   'category',
   'raising_kind',
@@ -38,12 +38,12 @@ export class StatsBoardVersionMigration extends HubMigration {
       // Only the board is searched on; the rest rides in the leaf pages (INCLUDE).
       const table = this.schemaName ? `"${this.schemaName}".stats_escalation` : 'stats_escalation';
       this.addSql(
-        `create index ${name} on ${table} (board_id) include (${READ_COLUMNS.join(', ')})`,
+        `create index ${name} on ${table} (board_id) include (${STATS_READ_COLUMNS.join(', ')})`,
       );
     } else {
       this.addSchema(
         this.schemaBuilder.alterTable('stats_escalation', (t) => {
-          t.index(['board_id', ...READ_COLUMNS], name);
+          t.index(['board_id', ...STATS_READ_COLUMNS], name);
         }),
       );
     }

@@ -13,10 +13,12 @@ import * as entities from '../entities/index.js';
 import { learningMigrations } from '../migrations/index.js';
 import { StatsTableCache } from './stats.cache.js';
 import { applyStatsEvent, bumpEveryStatsVersion, statsKeyer } from './stats.projection.js';
+import { loadStatsTable } from './stats.table.js';
 
 const log = createLogger('test', 'silent');
 const BOARD_A = '00000000-0000-4000-8000-00000000000a';
 const BOARD_B = '00000000-0000-4000-8000-00000000000b';
+const BOARD_C = '00000000-0000-4000-8000-00000000000c';
 
 /** The categories of a table's rows, sorted. */
 const countsOf = (table: { size: number; category: Uint8Array; categories: readonly string[] }) =>
@@ -124,6 +126,50 @@ describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
     expect(cache.size).toBe(2);
     expect(await cache.table(reader.orm.em.fork(), BOARD_A)).not.toBe(a);
     expect(cache.size).toBe(3);
+  });
+
+  it('brings a kept board up to date from the rows changed since its version alone', async () => {
+    const cache = new StatsTableCache();
+    const em = () => reader.orm.em.fork();
+    // Ids ending 1–3: categories C1–C3 (the apply helper's rule).
+    const c = (n: number) => `00000000-0000-4000-8000-0000000003${String(n).padStart(2, '0')}`;
+    for (const n of [1, 2, 3]) await apply('EscalationRaised', BOARD_C, c(n));
+    const first = await cache.table(em(), BOARD_C);
+    expect(cache.counts).toEqual({ loads: 1, patches: 0 });
+
+    // A row changed and a row added, with values the table has met: patched, not read whole.
+    await apply('StageEntered', BOARD_C, c(1), { stageNumber: 2 });
+    await apply('EscalationRaised', BOARD_C, c(11));
+    const second = await cache.table(em(), BOARD_C);
+    expect(cache.counts).toEqual({ loads: 1, patches: 1 });
+    expect(second).toEqual(await loadStatsTable(em(), BOARD_C));
+    expect(countsOf(second)).toEqual(['C1', 'C1', 'C2', 'C3']);
+    expect([...second.highestStage].sort()).toEqual([1, 1, 1, 2]);
+    // The table served before is left as it was, for requests still computing over it.
+    expect(countsOf(first)).toEqual(['C1', 'C2', 'C3']);
+    expect(await cache.table(em(), BOARD_C)).toBe(second);
+
+    // A category the table has not met renumbers its dictionary: the board is read whole.
+    await apply('EscalationRaised', BOARD_C, c(4));
+    expect(await cache.table(em(), BOARD_C)).toEqual(await loadStatsTable(em(), BOARD_C));
+    expect(cache.counts).toEqual({ loads: 2, patches: 1 });
+
+    // A rebuild that drops a row (no row version shows a deletion): read whole, row gone.
+    await replica.orm.em.fork().transactional(async (tx) => {
+      await bumpEveryStatsVersion(tx);
+      const keyOf = await statsKeyer(tx);
+      await tx
+        .getConnection()
+        .execute(
+          'delete from stats_escalation where key = ?',
+          [keyOf(c(2))],
+          'run',
+          tx.getTransactionContext(),
+        );
+    });
+    const rebuilt = await cache.table(em(), BOARD_C);
+    expect(cache.counts).toEqual({ loads: 3, patches: 1 });
+    expect(countsOf(rebuilt)).toEqual(['C1', 'C1', 'C3', 'C4']);
   });
 
   it('keeps nothing with a bound of 0 (LEARNING_STATS_CACHE_ROWS=0)', async () => {

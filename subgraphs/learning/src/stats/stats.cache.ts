@@ -1,57 +1,87 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { loadStatsTable, type StatsTable } from './stats.table.js';
+import {
+  KEY_BYTES,
+  loadStatsChanges,
+  loadStatsTable,
+  patchStatsTable,
+  type StatsTable,
+} from './stats.table.js';
 
 /**
- * Rows (one per escalation) kept across all boards, about 40 bytes each: 1,000,000 is about
- * 40 MB, and holds every board of a hub with a million escalations.
+ * Rows (one per escalation) kept across all boards, about 56 bytes each (the columns and a key
+ * prefix of KEY_BYTES): 1,000,000 is about 56 MB, and holds every board of a hub with a million
+ * escalations.
  */
 export const STATS_CACHE_ROWS = 1_000_000;
 
+/** The bytes kept per row: the columns (40) and the key prefix. */
+export const STATS_CACHE_ROW_BYTES = 40 + KEY_BYTES;
+
 /**
  * The board's read-model version: the projection adds one in the same transaction as every
- * change to the board's rows, and a replay adds one to every board. 0 before any event.
+ * change to the board's rows, and a replay adds one to every board and records it as the
+ * board's rebuild. Both 0 before any event.
  */
-export async function statsVersion(em: EntityManager, boardId: string): Promise<number> {
+export async function statsVersion(
+  em: EntityManager,
+  boardId: string,
+): Promise<{ version: number; rebuilt: number }> {
   const rows = await em
     .getConnection()
-    .execute<{ version: number | string }[]>(
-      'select version from stats_board_version where board_id = ?',
+    .execute<{ version: number | string; rebuilt_version: number | string }[]>(
+      'select version, rebuilt_version from stats_board_version where board_id = ?',
       [boardId],
       'all',
     );
-  return rows.length ? Number(rows[0]!.version) : 0;
+  return rows.length
+    ? { version: Number(rows[0]!.version), rebuilt: Number(rows[0]!.rebuilt_version) }
+    : { version: 0, rebuilt: 0 };
+}
+
+interface Kept {
+  version: number;
+  rebuilt: number;
+  table: StatsTable;
 }
 
 /**
  * Each board's statistics table, kept between requests while its read model is unchanged: the
  * rows change only when an escalation event arrives, and reading a large board's rows is most
- * of a request's cost. Every request reads the board's version first (one indexed row) and
- * reloads when it moved, so an answer is never older than the version it read, in this process
- * or in any replica. Least recently used boards go when the rows kept pass `maxRows`.
+ * of a request's cost. Every request reads the board's version first (one indexed row); when it
+ * moved, the rows changed since the kept version are read and folded into a copy of the kept
+ * table (a few rows, where reading the board whole is tens of thousands), and the board is read
+ * whole only when it was rebuilt by a replay, brings a month or kind the table has not met, or
+ * is not kept. So an answer is never older than the version it read, in this process or in any
+ * replica. Least recently used boards go when the rows kept pass `maxRows`.
  */
 export class StatsTableCache {
-  private readonly boards = new Map<string, { version: number; table: StatsTable }>();
+  private readonly boards = new Map<string, Kept>();
   private readonly loading = new Map<string, Promise<StatsTable>>();
   private rows = 0;
+  /** Boards read whole, and kept tables brought up to date from their changed rows. */
+  readonly counts = { loads: 0, patches: 0 };
 
   constructor(private readonly maxRows = STATS_CACHE_ROWS) {}
 
   async table(em: EntityManager, boardId: string): Promise<StatsTable> {
     // The version first: rows read after it are at least that new.
-    const version = await statsVersion(em, boardId);
+    const { version, rebuilt } = await statsVersion(em, boardId);
     const cached = this.boards.get(boardId);
-    if (cached && cached.version === version) {
+    if (cached && cached.version === version && cached.rebuilt === rebuilt) {
       this.boards.delete(boardId);
       this.boards.set(boardId, cached);
       return cached.table;
     }
     // Requests that miss together share one load.
-    const key = `${boardId}@${version}`;
+    const key = `${boardId}@${version}.${rebuilt}`;
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = loadStatsTable(em, boardId).finally(() => this.loading.delete(key));
+      pending = (
+        cached && cached.rebuilt === rebuilt
+          ? this.patch(em, boardId, cached)
+          : this.load(em, boardId, version, rebuilt)
+      ).finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
-      this.keep(boardId, version, await pending);
     }
     return pending;
   }
@@ -61,16 +91,44 @@ export class StatsTableCache {
     return this.rows;
   }
 
-  private keep(boardId: string, version: number, table: StatsTable): void {
+  private async load(
+    em: EntityManager,
+    boardId: string,
+    version: number,
+    rebuilt: number,
+  ): Promise<StatsTable> {
+    const table = await loadStatsTable(em, boardId);
+    this.counts.loads += 1;
+    this.keep(boardId, { version, rebuilt, table });
+    return table;
+  }
+
+  /** The kept table with the rows changed since its version, or the board read whole. */
+  private async patch(em: EntityManager, boardId: string, kept: Kept): Promise<StatsTable> {
+    const changes = await loadStatsChanges(em, boardId, kept.version);
+    const table =
+      changes && changes.rebuilt === kept.rebuilt
+        ? patchStatsTable(kept.table, changes.rows)
+        : null;
+    if (!changes || !table) {
+      const now = await statsVersion(em, boardId);
+      return this.load(em, boardId, now.version, now.rebuilt);
+    }
+    this.counts.patches += 1;
+    this.keep(boardId, { version: changes.version, rebuilt: changes.rebuilt, table });
+    return table;
+  }
+
+  private keep(boardId: string, kept: Kept): void {
     const current = this.boards.get(boardId);
-    if (current && current.version > version) return;
+    if (current && current.version > kept.version && current.rebuilt >= kept.rebuilt) return;
     if (current) {
       this.boards.delete(boardId);
       this.rows -= current.table.size;
     }
-    if (table.size > this.maxRows) return;
-    this.boards.set(boardId, { version, table });
-    this.rows += table.size;
+    if (kept.table.size > this.maxRows) return;
+    this.boards.set(boardId, kept);
+    this.rows += kept.table.size;
     for (const [oldest, entry] of this.boards) {
       if (this.rows <= this.maxRows) break;
       this.boards.delete(oldest);

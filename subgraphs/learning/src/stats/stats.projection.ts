@@ -76,19 +76,30 @@ export async function applyStatsEvent(
      on conflict (board_id) do update set version = stats_board_version.version + 1`,
     [key],
   );
+  // The row carries the version its change made, so a process keeping the board reads only the
+  // rows changed since the version it has (stats.cache.ts).
+  await execute(
+    `update stats_escalation set row_version =
+       (select version from stats_board_version v where v.board_id = stats_escalation.board_id)
+     where key = ?`,
+    [key],
+  );
 }
 
 /**
- * Moves every board's statistics version on (a replay rewrites the read model under them), so
- * no process keeps serving figures from before it.
+ * Moves every board's statistics version on and marks it rebuilt there (a replay rewrites the
+ * read model under them, deleting rows, which no row version shows), so no process keeps
+ * serving figures from before it or patches them with rows from after it.
  */
 export async function bumpEveryStatsVersion(em: EntityManager): Promise<void> {
   const execute = (sql: string) =>
     em.getConnection().execute(sql, [], 'run', em.getTransactionContext());
-  await execute('update stats_board_version set version = version + 1');
   await execute(
-    `insert into stats_board_version (board_id, version)
-     select distinct board_id, 1 from stats_escalation where true
+    'update stats_board_version set version = version + 1, rebuilt_version = version + 1',
+  );
+  await execute(
+    `insert into stats_board_version (board_id, version, rebuilt_version)
+     select distinct board_id, 1, 1 from stats_escalation where true
      on conflict (board_id) do nothing`,
   );
 }
