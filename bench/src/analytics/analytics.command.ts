@@ -12,6 +12,7 @@ import { appendResults } from '../workload/results.file.js';
 import { logTail } from '../workload/service.process.js';
 import { datasetTargets, loadText, settle } from '../workload/workload.command.js';
 import { LOAD_GENERATOR } from '../workload/workload.report.js';
+import { BoardEvents } from './analytics.events.js';
 import {
   chooseVariants,
   runSequential,
@@ -41,7 +42,7 @@ import {
 export const ANALYTICS_USAGE = `usage: bench analytics (--dataset-dir <dir> | --database-url <url>) [--topology embedded|five]
          [--requests 200] [--warmup 20] [--connections 10] [--duration 10]
          [--variants board,twelve-months,category-kind,combined] [--nats-url nats://127.0.0.1:4222]
-         [--results bench/RESULTS.md | --no-results]
+         [--after-event --i-know-it-writes] [--results bench/RESULTS.md | --no-results]
   --dataset-dir   a dataset's SQLite directory (bench dataset --target sqlite --data-dir)
   --database-url  a dataset's PostgreSQL database (bench dataset --target postgres)
   --topology      embedded: \`hub start\`, one process (default); five: \`hub serve\` x5 on
@@ -52,6 +53,10 @@ export const ANALYTICS_USAGE = `usage: bench analytics (--dataset-dir <dir> | --
   --connections   concurrent clients for the second measurement (default 10)
   --duration      seconds of that measurement per filter; 0 skips it (default 10)
   --variants      which filters (default all; a filter disclosure control refuses is skipped)
+  --after-event   each measured request is the first after an event for its board: a board
+                  manager tags one of its escalations first, and the request goes once learning
+                  has applied it (no concurrent part). It writes to the dataset (themes, audit,
+                  events): give --i-know-it-writes, on a copy (createdb -T bench_l bench_l_events)
   --results       the file the results are appended to (default bench/RESULTS.md)`;
 
 export interface AnalyticsArgs extends HubOptions {
@@ -61,6 +66,7 @@ export interface AnalyticsArgs extends HubOptions {
   durationSeconds: number;
   variants: VariantName[];
   resultsFile: string | null;
+  afterEvent: boolean;
 }
 
 /** Parses `analytics`'s arguments, naming the option at fault. */
@@ -79,9 +85,16 @@ export function parseAnalyticsArgs(args: string[], cwd = process.cwd()): Analyti
       '--variants',
       '--results',
     ],
-    ['--no-results'],
+    ['--no-results', '--after-event', '--i-know-it-writes'],
   );
   const { values } = options;
+  const afterEvent = options.flags.has('--after-event');
+  if (afterEvent !== options.flags.has('--i-know-it-writes'))
+    throw new BenchUsageError(
+      afterEvent
+        ? '--after-event writes to the dataset (a tag per request): give --i-know-it-writes, on a copy of the dataset'
+        : '--i-know-it-writes goes with --after-event',
+    );
   return {
     ...hubOptions(options, cwd),
     requests: wholeNumber('--requests', values.get('--requests') ?? '200', 1, 100_000),
@@ -94,6 +107,7 @@ export function parseAnalyticsArgs(args: string[], cwd = process.cwd()): Analyti
       VARIANT_NAMES,
     ),
     resultsFile: resultsOption(options, cwd),
+    afterEvent,
   };
 }
 
@@ -207,6 +221,7 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  let events: BoardEvents | null = null;
   try {
     const processes = [
       ...topology.processes.map(({ name, pid }) => ({ name, pid })),
@@ -217,6 +232,19 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
       token: await mintToken(topology.key, { subject: subjects.analystId }),
     };
     const run = randomBytes(3).toString('hex');
+    if (args.afterEvent) {
+      if (!subjects.managerId)
+        throw new Error(`board ${subjects.boardId} has no active BOARD_MANAGER to tag with`);
+      events = await BoardEvents.open(
+        targets.learning,
+        {
+          url: topology.gatewayUrl,
+          token: await mintToken(topology.key, { subject: subjects.managerId }),
+        },
+        subjects.boardId,
+        subjects.escalationIds,
+      );
+    }
     const { chosen, skipped } = await chooseVariants(target, subjects.variants, `an-${run}-probe`);
     for (const variant of chosen) {
       console.log(
@@ -241,16 +269,18 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
       }
       let sampler = new ProcessSampler(processes);
       sampler.begin();
+      const tagger = events;
       const sequential = await runSequential(target, variant.filter, {
         requests: args.requests,
         warmup: 0,
         noncePrefix: `${prefix}-s`,
         expectedTotal: variant.total,
+        before: tagger ? (label) => tagger.next(label) : undefined,
       });
       const sequentialUsage = sampler.end();
       let concurrent: Measured['concurrent'] = null;
       let firstError: string | null = null;
-      if (args.durationSeconds > 0) {
+      if (args.durationSeconds > 0 && !events) {
         sampler = new ProcessSampler(processes);
         sampler.begin();
         const load = await runLoad(
@@ -304,7 +334,9 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
         (args.durationSeconds > 0
           ? `; then ${args.connections} clients for ${args.durationSeconds} s (autocannon, closed loop)`
           : ''),
-      statsCacheLine(process.env.LEARNING_STATS_CACHE_ROWS),
+      events
+        ? `- Each measured request the first after an event for its board: before it (not timed) board manager ${subjects.managerId} tagged one of ${subjects.escalationIds.length} of the board's escalations through the gateway, and the request went once learning's statistics version for the board had moved; no concurrent part. CPU and RSS include the tags`
+        : statsCacheLine(process.env.LEARNING_STATS_CACHE_ROWS),
       `- CPU in % of one core over each measurement; peak RSS during it${skipped.length ? `; skipped (disclosure control refused every candidate filter): ${skipped.join(', ')}` : ''}`,
       `- Target (issue 12, at L on PostgreSQL): p95 under ${TARGET_P95_MS} ms; here: ${targetText}`,
       '',
@@ -322,6 +354,7 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    await events?.close();
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await topology.stop();

@@ -202,7 +202,14 @@ export interface SequentialResult {
 export async function runSequential(
   target: StatsTarget,
   filter: StatsFilter,
-  options: { requests: number; warmup: number; noncePrefix: string; expectedTotal?: number },
+  options: {
+    requests: number;
+    warmup: number;
+    noncePrefix: string;
+    expectedTotal?: number;
+    /** Run before each measured request, and not timed (e.g. an event for the board). */
+    before?: (label: string) => Promise<void>;
+  },
 ): Promise<SequentialResult> {
   const body = statsBody(filter);
   const ask = async (label: string) => {
@@ -217,10 +224,16 @@ export async function runSequential(
   for (let i = 1; i <= options.warmup; i += 1) await ask(`${options.noncePrefix}-w${i}`);
   const latencies: number[] = [];
   const started = performance.now();
+  let untimed = 0;
   for (let i = 1; i <= options.requests; i += 1) {
+    if (options.before) {
+      const from = performance.now();
+      await options.before(`${options.noncePrefix}-${i}-before`);
+      untimed += performance.now() - from;
+    }
     latencies.push(await ask(`${options.noncePrefix}-${i}`));
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started - untimed) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return {
     requests: latencies.length,

@@ -37,6 +37,10 @@ export interface AnalyticsSubjects {
   /** An active ANALYST of the board (a BOARD_MANAGER if it has none). */
   analystId: string;
   analystRole: 'ANALYST' | 'BOARD_MANAGER';
+  /** An active BOARD_MANAGER of the board, who tags escalations for `--after-event`. */
+  managerId: string | null;
+  /** Some of the board's escalations (at most 50), to tag for `--after-event`. */
+  escalationIds: string[];
   variants: VariantCandidates[];
 }
 
@@ -79,6 +83,7 @@ export async function pickAnalyticsSubjects(
   const log = createLogger('bench', 'warn');
   const learning = await openSubgraphDatabase('learning', targets.learning, log, false);
   const cases = await openSubgraphDatabase('cases', targets.cases, log, false);
+  const escalations = await openSubgraphDatabase('escalations', targets.escalations, log, false);
   try {
     const [busiest] = await query(
       learning,
@@ -126,11 +131,18 @@ export async function pickAnalyticsSubjects(
         order by count(*) desc, category, raising_kind, responding_kind limit 12`,
       [boardId, fromMonth, toMonth],
     );
+    const taggable = await query(
+      escalations,
+      'select id from escalation where board_id = ? order by id limit 50',
+      [boardId],
+    );
     return {
       boardId,
       escalations: Number(busiest.n),
       analystId: String(user.id),
       analystRole: analyst ? 'ANALYST' : 'BOARD_MANAGER',
+      managerId: manager ? String(manager.id) : null,
+      escalationIds: taggable.map((row) => String(row.id)),
       variants: [
         { name: 'board', candidates: [{ filter: { boardId }, rows: Number(busiest.n) }] },
         {
@@ -164,6 +176,6 @@ export async function pickAnalyticsSubjects(
       ],
     };
   } finally {
-    await Promise.all([learning.close(), cases.close()]);
+    await Promise.all([learning.close(), cases.close(), escalations.close()]);
   }
 }

@@ -17,6 +17,7 @@ import { sizeSpec } from '../dataset/dataset.spec.js';
 import { SUBGRAPHS, type SubgraphName } from '../dataset/tables.js';
 import { runLoad } from '../workload/load.runner.js';
 import { parseAnalyticsArgs } from './analytics.command.js';
+import { BoardEvents } from './analytics.events.js';
 import {
   chooseVariants,
   runSequential,
@@ -216,7 +217,58 @@ describe('the analytics benchmark on a small dataset', () => {
     ).rejects.toThrow(/filter\.to/);
   });
 
+  it('with --after-event, asks each time after learning applied a real event for the board', async () => {
+    expect(subjects.managerId).toEqual(expect.any(String));
+    expect(subjects.escalationIds.length).toBeGreaterThan(0);
+    const events = await BoardEvents.open(
+      targets.learning,
+      { url: hub.url, token: await mintToken(key, { subject: subjects.managerId! }) },
+      subjects.boardId,
+      subjects.escalationIds,
+    );
+    try {
+      const before = await events.version();
+      const board = { boardId: subjects.boardId };
+      const moves: number[] = [];
+      const result = await runSequential(analyst, board, {
+        requests: 4,
+        warmup: 0,
+        noncePrefix: 'test-after-event',
+        expectedTotal: subjects.escalations,
+        before: async (label) => {
+          const from = await events.version();
+          await events.next(label);
+          moves.push((await events.version()) - from);
+        },
+      });
+      expect(result.requests).toBe(4);
+      // Each request came after the board's version moved: learning had applied the tag.
+      expect(moves).toHaveLength(4);
+      for (const moved of moves) expect(moved).toBeGreaterThanOrEqual(1);
+      expect(await events.version()).toBeGreaterThanOrEqual(before + 4);
+      // The tags are real: the first four of the board's escalations carry the first set.
+      for (const escalation of subjects.escalationIds.slice(0, 4)) {
+        const themes = learningRows(
+          'select theme_code from escalation_theme where escalation_id = ?',
+          escalation,
+        );
+        expect(themes.map((row) => row.theme_code)).toEqual(['INFORMATION_SHARING']);
+      }
+    } finally {
+      await events.close();
+    }
+  });
+
   it('names the option at fault', () => {
+    expect(() => parseAnalyticsArgs(['--dataset-dir', 'x', '--after-event'])).toThrow(
+      /--after-event writes to the dataset .*--i-know-it-writes/,
+    );
+    expect(() => parseAnalyticsArgs(['--dataset-dir', 'x', '--i-know-it-writes'])).toThrow(
+      /--i-know-it-writes goes with --after-event/,
+    );
+    expect(
+      parseAnalyticsArgs(['--dataset-dir', 'x', '--after-event', '--i-know-it-writes']).afterEvent,
+    ).toBe(true);
     expect(() => parseAnalyticsArgs([])).toThrow(/--dataset-dir or --database-url is required/);
     expect(() => parseAnalyticsArgs(['--dataset-dir', 'x', '--requests', '0'])).toThrow(
       /--requests must be a whole number from 1/,
