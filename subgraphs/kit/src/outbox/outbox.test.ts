@@ -54,6 +54,54 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     expect(await relay.drain()).toBe(0);
   });
 
+  it('marks a batch of published events with one statement, not one per event', async () => {
+    const em = db.orm.em.fork();
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) recordEvent(em, 'Batched', `b-${n}`, { n });
+    await em.flush();
+    const bus = new InProcessBus();
+    const received: unknown[] = [];
+    await bus.subscribe('test', ['Batched'], async (event) => {
+      received.push(event.payload.n);
+    });
+    const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
+    const before = db.queries.statements.length;
+    const counted = db.queries.count;
+    expect(await relay.drain()).toBe(8);
+    expect(received).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const sent = db.queries.statements.slice(before);
+    expect(sent.filter((sql) => /^update\b/i.test(sql.trim()))).toHaveLength(1);
+    // The read of the batch, its update, and the read that finds nothing left (with any
+    // transaction statements around the update): far fewer than one per event.
+    expect(db.queries.count - counted).toBeLessThan(8);
+  });
+
+  it('marks the events the bus took before one it refused, and counts the refused one', async () => {
+    const em = db.orm.em.fork();
+    for (const n of [1, 2, 3]) recordEvent(em, 'Partly', `p-${n}`, { n });
+    await em.flush();
+    const bus = new InProcessBus();
+    const received: unknown[] = [];
+    await bus.subscribe('test', ['Partly'], async (event) => {
+      if (event.payload.n === 2) throw new Error('consumer refuses 2');
+      received.push(event.payload.n);
+    });
+    const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
+    await expect(relay.drain()).rejects.toThrow('consumer refuses 2');
+    const rows = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ aggregate_id: string; published: number | boolean; attempts: number }[]>(
+        `select aggregate_id, published_at is not null as published, attempts from outbox_event
+          where type = 'Partly' order by seq`,
+      );
+    expect(rows.map((r) => [r.aggregate_id, Boolean(r.published), Number(r.attempts)])).toEqual([
+      ['p-1', true, 0],
+      ['p-2', false, 1],
+      ['p-3', false, 0],
+    ]);
+    expect(received).toEqual([1]);
+  });
+
   it('applies an event once per consumer, however often it is delivered', async () => {
     const event: HubEvent = {
       id: '11111111-1111-4111-8111-111111111111',

@@ -95,6 +95,8 @@ export class OutboxRelay {
         { orderBy: { seq: 'asc' }, limit: this.batchSize },
       );
       if (pending.length === 0) return published;
+      const taken: number[] = [];
+      let refused: { error: unknown } | null = null;
       for (const row of pending) {
         const event: HubEvent = {
           id: row.id,
@@ -108,12 +110,20 @@ export class OutboxRelay {
           await this.bus.publish(event);
         } catch (error) {
           row.attempts += 1;
-          await em.flush();
-          throw error;
+          refused = { error };
+          break;
         }
-        row.publishedAt = new Date();
+        taken.push(row.seq);
+      }
+      // What the bus took is marked in one statement (one commit, not one per event). A stop
+      // before it only publishes those events again, and consumers apply each event once.
+      if (taken.length) {
+        await em.nativeUpdate(OutboxEvent, { seq: { $in: taken } }, { publishedAt: new Date() });
+        published += taken.length;
+      }
+      if (refused) {
         await em.flush();
-        published += 1;
+        throw refused.error;
       }
     }
   }
