@@ -367,6 +367,6 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
  */
 export function statsCacheLine(rows: string | undefined): string {
   return rows !== undefined && Number(rows) === 0
-    ? "- Learning's statistics cache off (LEARNING_STATS_CACHE_ROWS=0): every request reads its board's rows, as the first request after an event for the board does"
+    ? "- Learning's statistics cache off (LEARNING_STATS_CACHE_ROWS=0): every request reads its board's rows whole, as a process that has not kept the board does"
     : `- Learning's statistics cache on (LEARNING_STATS_CACHE_ROWS=${rows ?? 'default'}): after the warm-up, every request finds its board's rows kept in memory, as between events in use`;
 }

@@ -7,7 +7,7 @@ export const learningEnvSchema = hubEnvSchema.extend({
   LEARNING_HOST: z.string().default('127.0.0.1'),
   /**
    * Statistics rows (one per escalation) kept in memory across boards between requests (about
-   * 40 bytes each); 0 keeps none, and every escalationStats request reads its board's rows.
+   * 56 bytes each); 0 keeps none, and every escalationStats request reads its board's rows.
    */
   LEARNING_STATS_CACHE_ROWS: z.coerce.number().int().min(0).default(1_000_000),
   /** Puts this subgraph in its own PostgreSQL database instead of DATABASE_URL's. */
