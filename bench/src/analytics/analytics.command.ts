@@ -331,7 +331,7 @@ export async function analyticsCommand(argv: string[]): Promise<number> {
       ...provenanceLines('analytics', argv, startedAt, loadBefore),
       `- Asked through the hub's gateway by ${subjects.analystRole} ${subjects.analystId} of board ${subjects.boardId} (the board with the most escalations, ${subjects.escalations.toLocaleString('en-GB')}); every request unique (its own correlation id)`,
       `- Per filter: ${args.warmup} requests of warm-up, then ${args.requests} measured from one client, each sent when the last was answered and each answer checked (no errors, the same total)` +
-        (args.durationSeconds > 0
+        (args.durationSeconds > 0 && !events
           ? `; then ${args.connections} clients for ${args.durationSeconds} s (autocannon, closed loop)`
           : ''),
       events

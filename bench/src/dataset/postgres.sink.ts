@@ -18,8 +18,10 @@ interface Lane {
  * fastest way in. Each subgraph has a connection and a transaction of its own (their tables
  * reference only each other), so PostgreSQL ingests the four in parallel while the generator
  * builds the next batch; nothing commits until everything is written, so a failed load leaves
- * the schemas as the migrations made them. `analyze` afterwards gives the planner the statistics
- * a database that grew over years would have.
+ * the schemas as the migrations made them. `vacuum (analyze)` afterwards gives the planner the
+ * statistics, and the tables the visibility map, that a database that grew over years would have
+ * from autovacuum: without the map PostgreSQL cannot read a board's statistics by an index-only
+ * scan (stats-row-version.migration.ts) and reads the table instead.
  */
 export class PostgresSink extends BufferedSink {
   private constructor(
@@ -91,7 +93,7 @@ export class PostgresSink extends BufferedSink {
         [lane.schema],
       );
       for (const { name } of tables.rows)
-        await lane.client.query(`analyze "${lane.schema}".${name}`);
+        await lane.client.query(`vacuum (analyze) "${lane.schema}".${name}`);
       await lane.client.end();
     }
   }

@@ -2,6 +2,7 @@ import { createLogger, KIT_ENTITIES, kitMigration, openDatabase, type HubDatabas
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, freshTarget, queryPlan } from '../../../../test/support/databases.js';
 import * as entities from '../entities/index.js';
+import { BOARD_ROWS_SQL } from '../stats/stats.table.js';
 import { learningMigrations } from './index.js';
 
 describe.each(databaseKinds)("reading a board's statistics on %s", (kind) => {
@@ -24,10 +25,7 @@ describe.each(databaseKinds)("reading a board's statistics on %s", (kind) => {
     const text = await queryPlan(
       db,
       kind,
-      `select key, raised_month, category, raising_kind, responding_kind, theme_mask,
-              highest_stage, panel, outcome_working_days, stages_completed, stages_within
-         from stats_escalation where board_id = '00000000-0000-4000-8000-000000000001'
-        order by key`,
+      BOARD_ROWS_SQL.replace('?', "'00000000-0000-4000-8000-000000000001'"),
     );
     expect(text).toMatch(
       kind === 'sqlite'

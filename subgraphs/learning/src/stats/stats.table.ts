@@ -195,7 +195,7 @@ export function statsTable<T = StatsRow>(
 }
 
 interface RawRow {
-  key: string;
+  key_prefix: string;
   raised_month: string;
   category: string;
   raising_kind: string;
@@ -223,27 +223,41 @@ const fromRaw = (row: RawRow): StatsRow => ({
   stagesWithin: Number(row.stages_within),
 });
 
-const READ = `key, raised_month, category, raising_kind, responding_kind, theme_mask, highest_stage,
+/** What is read of a row: its key's prefix (the hex of KEY_BYTES bytes) and the columns. */
+const READ_COLUMNS = `raised_month, category, raising_kind, responding_kind, theme_mask, highest_stage,
   panel, outcome_working_days, stages_completed, stages_within`;
+const KEY_PREFIX = `substr(key, 1, ${KEY_BYTES * 2})`;
+
+/** A board's rows, in key order (`?`: the board). */
+export const BOARD_ROWS_SQL = `select ${KEY_PREFIX} as key_prefix, ${READ_COLUMNS}
+  from stats_escalation where board_id = ? order by key`;
 
 /**
  * Rows in ascending key order (UTF-16 order, which is byte order for hex keys): the database's
  * order where its collation agrees, sorted here where it does not.
  */
-function inKeyOrder<T extends { key: string }>(rows: T[]): T[] {
+function inKeyOrder<T>(rows: readonly T[], keyOf: (row: T) => string): readonly T[] {
   for (let i = 1; i < rows.length; i++) {
-    if (rows[i - 1]!.key >= rows[i]!.key) {
-      return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (keyOf(rows[i - 1]!) >= keyOf(rows[i]!)) {
+      return [...rows].sort((a, b) => {
+        const [x, y] = [keyOf(a), keyOf(b)];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
     }
   }
   return rows;
 }
 
+/** Writes the first KEY_BYTES bytes of a hex key into `into` at `offset`. */
+function writeKeyPrefix(hex: string, into: Buffer, offset: number): void {
+  if (into.write(hex, offset, KEY_BYTES, 'hex') !== KEY_BYTES)
+    throw new Error(`statistics: key ${hex.slice(0, 8)}… is not hexadecimal`);
+}
+
 /** The first KEY_BYTES bytes of a hex key. */
 function keyPrefix(hex: string): Buffer {
   const bytes = Buffer.alloc(KEY_BYTES);
-  if (bytes.write(hex, 0, KEY_BYTES, 'hex') !== KEY_BYTES)
-    throw new Error(`statistics: key ${hex.slice(0, 8)}… is not hexadecimal`);
+  writeKeyPrefix(hex, bytes, 0);
   return bytes;
 }
 
@@ -255,14 +269,8 @@ function keyPrefix(hex: string): Buffer {
  * filter's share, to compare the filter with its relaxations.
  */
 export async function loadStatsTable(em: EntityManager, boardId: string): Promise<StatsTable> {
-  const read: RawRow[] = await em
-    .getConnection()
-    .execute(
-      `select ${READ} from stats_escalation where board_id = ? order by key`,
-      [boardId],
-      'all',
-    );
-  return keyedStatsTable(read, (row) => row.key, fromRaw);
+  const read: RawRow[] = await em.getConnection().execute(BOARD_ROWS_SQL, [boardId], 'all');
+  return keyedStatsTable(read, (row) => row.key_prefix, fromRaw);
 }
 
 /** The table of a board's rows, each with its key, in key order with the keys' prefixes. */
@@ -271,11 +279,11 @@ export function keyedStatsTable<T>(
   keyOf: (row: T) => string,
   read: (row: T) => StatsRow,
 ): StatsTable {
-  const ordered = inKeyOrder(rows.map((row) => ({ key: keyOf(row), row })));
-  const table = statsTable(ordered, ({ row }) => read(row));
+  const ordered = inKeyOrder(rows, keyOf);
+  const table = statsTable(ordered, read);
   const keys = Buffer.alloc(ordered.length * KEY_BYTES);
   for (let i = 0; i < ordered.length; i++) {
-    keys.set(keyPrefix(ordered[i]!.key), i * KEY_BYTES);
+    writeKeyPrefix(keyOf(ordered[i]!), keys, i * KEY_BYTES);
     if (i > 0 && keys.compare(keys, (i - 1) * KEY_BYTES, i * KEY_BYTES, i * KEY_BYTES) === 0)
       return table;
   }
@@ -298,13 +306,14 @@ export async function loadStatsChanges(
   boardId: string,
   since: number,
 ): Promise<{ version: number; rebuilt: number; rows: ChangedStatsRow[] } | null> {
-  const columns = READ.split(',').map((c) => `e.${c.trim()}`);
-  const raw: (Omit<RawRow, 'key'> & {
-    key: string | null;
+  const columns = READ_COLUMNS.split(',').map((c) => `e.${c.trim()}`);
+  const raw: (Omit<RawRow, 'key_prefix'> & {
+    key_prefix: string | null;
     board_version: number | string;
     rebuilt_version: number | string;
   })[] = await em.getConnection().execute(
-    `select v.version as board_version, v.rebuilt_version, ${columns.join(', ')}
+    `select v.version as board_version, v.rebuilt_version, substr(e.key, 1, ${KEY_BYTES * 2}) as key_prefix,
+            ${columns.join(', ')}
        from stats_board_version v
        left join stats_escalation e on e.board_id = v.board_id and e.row_version > ?
       where v.board_id = ?`,
@@ -316,7 +325,7 @@ export async function loadStatsChanges(
     version: Number(raw[0]!.board_version),
     rebuilt: Number(raw[0]!.rebuilt_version),
     rows: raw.flatMap((row) =>
-      row.key === null ? [] : [{ key: row.key, row: fromRaw(row as RawRow) }],
+      row.key_prefix === null ? [] : [{ key: row.key_prefix, row: fromRaw(row as RawRow) }],
     ),
   };
 }
@@ -336,7 +345,7 @@ export function patchStatsTable(
   if (!keys) return null;
   const code = (values: readonly string[], value: string) => values.indexOf(value);
   const placed: { key: Buffer; values: NumberValues; at: number; replaces: boolean }[] = [];
-  for (const { key, row } of inKeyOrder([...changed])) {
+  for (const { key, row } of inKeyOrder(changed, (c) => c.key)) {
     const values: NumberValues = {
       month: code(table.months, row.month),
       category: code(table.categories, row.category),
