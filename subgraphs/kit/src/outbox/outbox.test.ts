@@ -87,13 +87,14 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     });
     const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
     await expect(relay.drain()).rejects.toThrow('consumer refuses 2');
-    const rows = await db.orm.em
-      .fork()
-      .getConnection()
-      .execute<{ aggregate_id: string; published: number | boolean; attempts: number }[]>(
-        `select aggregate_id, published_at is not null as published, attempts from outbox_event
-          where type = 'Partly' order by seq`,
-      );
+    const rows: { aggregate_id: string; published: number | boolean; attempts: number }[] =
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select aggregate_id, published_at is not null as published, attempts from outbox_event
+            where type = 'Partly' order by seq`,
+        );
     expect(rows.map((r) => [r.aggregate_id, Boolean(r.published), Number(r.attempts)])).toEqual([
       ['p-1', true, 0],
       ['p-2', false, 1],
