@@ -153,13 +153,15 @@ export function computeStats(
   const relaxations = 1 << dims.length;
   const layout = cellLayout(table, themes);
   const cellCount = layout.size;
-  const stageIndex = new Map(table.stages.map((stage, i) => [stage, i]));
+  // A stage's position in table.stages, by the stage (stages are whole numbers up to 255).
+  const stageIndex = new Uint8Array(256);
+  table.stages.forEach((stage, i) => (stageIndex[stage] = i));
   // The theme cells of each theme mask met (a group has any number of themes).
-  const themeCells = new Map<number, number[]>();
+  const themeCells = new Map<number, Uint16Array>();
   const themeCellsOf = (mask: number) => {
     let found = themeCells.get(mask);
     if (!found) {
-      found = themes.flatMap((t, i) => ((mask & (1 << t.bit)) !== 0 ? [i] : []));
+      found = Uint16Array.from(themes.flatMap((t, i) => ((mask & (1 << t.bit)) !== 0 ? [i] : [])));
       themeCells.set(mask, found);
     }
     return found;
@@ -175,49 +177,58 @@ export function computeStats(
     theme: themes.length,
   };
   const shares = dims.map((d) => new Float64Array(cellCount * valuesIn[d]));
-  const rowCells: number[] = [];
+  const dimValues = dims.map((d) => valuesIn[d]);
+  // The cells a group falls in: eight, and one per theme it has. Reused for every group.
+  const rowCells = new Int32Array(8 + themes.length);
+  const K = table.kinds.length;
   let completed = 0;
   let within = 0;
   for (let row = 0; row < table.size; row++) {
-    const mask = table.themeMask[row]!;
     const failing = failingOf(row);
     const raising = table.raising[row]!;
     const responding = table.responding[row]!;
-    const rowThemes = themeCellsOf(mask);
-    rowCells.length = 0;
-    rowCells.push(
-      0,
-      layout.category + table.category[row]!,
-      layout.stage + stageIndex.get(table.highestStage[row]!)!,
-      layout.raising + raising,
-      layout.responding + responding,
-      layout.pair + raising * table.kinds.length + responding,
-      layout.month + table.month[row]!,
-      layout.panel + table.panel[row]!,
-    );
-    for (const t of rowThemes) rowCells.push(layout.theme + t);
+    const rowThemes = themeCellsOf(table.themeMask[row]!);
+    rowCells[0] = 0;
+    rowCells[1] = layout.category + table.category[row]!;
+    rowCells[2] = layout.stage + stageIndex[table.highestStage[row]!]!;
+    rowCells[3] = layout.raising + raising;
+    rowCells[4] = layout.responding + responding;
+    rowCells[5] = layout.pair + raising * K + responding;
+    rowCells[6] = layout.month + table.month[row]!;
+    rowCells[7] = layout.panel + table.panel[row]!;
+    for (let t = 0; t < rowThemes.length; t++) rowCells[8 + t] = layout.theme + rowThemes[t]!;
+    const cellsOfRow = 8 + rowThemes.length;
     const n = table.n[row]!;
     // Every relaxation that includes all the dimensions the group fails (supersets of failing).
     for (let s = failing; s < relaxations; s = (s + 1) | failing) {
       const base = s * cellCount;
-      for (const cell of rowCells) counts[base + cell]! += n;
+      for (let c = 0; c < cellsOfRow; c++) counts[base + rowCells[c]!]! += n;
     }
     if (failing !== 0) continue;
     completed += table.stagesCompleted[row]!;
     within += table.stagesWithin[row]!;
     // Only the selected values: a query adding a value has it selected, and is checked itself.
-    dims.forEach((d, i) => {
-      const values = valuesIn[d];
+    for (let i = 0; i < dims.length; i++) {
+      const values = dimValues[i]!;
       const share = shares[i]!;
-      const add = (value: number) => {
-        for (const cell of rowCells) share[cell * values + value]! += n;
-      };
-      if (d === 'month') add(table.month[row]!);
-      else if (d === 'category') add(table.category[row]!);
-      else if (d === 'raising') add(raising);
-      else if (d === 'responding') add(responding);
-      else rowThemes.forEach(add);
-    });
+      const d = dims[i]!;
+      if (d === 'theme') {
+        for (let t = 0; t < rowThemes.length; t++) {
+          const value = rowThemes[t]!;
+          for (let c = 0; c < cellsOfRow; c++) share[rowCells[c]! * values + value]! += n;
+        }
+        continue;
+      }
+      const value =
+        d === 'month'
+          ? table.month[row]!
+          : d === 'category'
+            ? table.category[row]!
+            : d === 'raising'
+              ? raising
+              : responding;
+      for (let c = 0; c < cellsOfRow; c++) share[rowCells[c]! * values + value]! += n;
+    }
   }
   const shown = new Map<string, number>();
   const exposed = new Set<string>();
