@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import {
-  KEY_BYTES,
   loadStatsChanges,
   loadStatsTable,
   patchStatsTable,
@@ -8,14 +7,11 @@ import {
 } from './stats.table.js';
 
 /**
- * Rows (one per escalation) kept across all boards, about 56 bytes each (the columns and a key
- * prefix of KEY_BYTES): 1,000,000 is about 56 MB, and holds every board of a hub with a million
- * escalations.
+ * Rows (one per escalation) kept across all boards, about 56 bytes each (40 of columns and the
+ * key's prefix, KEY_BYTES): 1,000,000 is about 56 MB, and holds every board of a hub with a
+ * million escalations.
  */
 export const STATS_CACHE_ROWS = 1_000_000;
-
-/** The bytes kept per row: the columns (40) and the key prefix. */
-export const STATS_CACHE_ROW_BYTES = 40 + KEY_BYTES;
 
 /**
  * The board's read-model version: the projection adds one in the same transaction as every
