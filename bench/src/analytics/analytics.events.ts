@@ -78,10 +78,12 @@ export class BoardEvents {
       signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
-    const answer = JSON.parse(text) as {
-      data?: { tagEscalation?: { id: string } };
-      errors?: unknown;
-    };
+    let answer: { data?: { tagEscalation?: { id: string } }; errors?: unknown } = {};
+    try {
+      answer = JSON.parse(text) as typeof answer;
+    } catch {
+      // Not JSON: reported below with the status and the text.
+    }
     if (response.status !== 200 || answer.errors || !answer.data?.tagEscalation)
       throw new Error(`tagEscalation failed: HTTP ${response.status}: ${text.slice(0, 300)}`);
     const deadline = Date.now() + APPLIED_WITHIN_MS;
