@@ -106,10 +106,9 @@ export class StatsTableCache {
       changes && changes.rebuilt === kept.rebuilt
         ? patchStatsTable(kept.table, changes.rows)
         : null;
-    if (!changes || !table) {
-      const now = await statsVersion(em, boardId);
-      return this.load(em, boardId, now.version, now.rebuilt);
-    }
+    // Read whole, labelled with the version just read: its rows are at least that new.
+    if (!changes || !table)
+      return this.load(em, boardId, changes?.version ?? 0, changes?.rebuilt ?? 0);
     this.counts.patches += 1;
     this.keep(boardId, { version: changes.version, rebuilt: changes.rebuilt, table });
     return table;
@@ -117,7 +116,8 @@ export class StatsTableCache {
 
   private keep(boardId: string, kept: Kept): void {
     const current = this.boards.get(boardId);
-    if (current && current.version > kept.version && current.rebuilt >= kept.rebuilt) return;
+    // A version and its rebuild are read together, so a later version is never of an older rebuild.
+    if (current && current.version > kept.version) return;
     if (current) {
       this.boards.delete(boardId);
       this.rows -= current.table.size;

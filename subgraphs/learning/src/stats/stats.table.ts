@@ -233,6 +233,19 @@ export const BOARD_ROWS_SQL = `select ${KEY_PREFIX} as key_prefix, ${READ_COLUMN
   from stats_escalation where board_id = ? order by key`;
 
 /**
+ * A board's version and rebuild with its rows changed since a version (`?`: the version, then
+ * the board); one row of nulls but the version when none changed.
+ */
+const CHANGED_ROWS_SQL = `select v.version as board_version, v.rebuilt_version,
+    substr(e.key, 1, ${KEY_BYTES * 2}) as key_prefix,
+    ${READ_COLUMNS.split(',')
+      .map((column) => `e.${column.trim()}`)
+      .join(', ')}
+  from stats_board_version v
+  left join stats_escalation e on e.board_id = v.board_id and e.row_version > ?
+  where v.board_id = ?`;
+
+/**
  * Rows in ascending key order (UTF-16 order, which is byte order for hex keys): the database's
  * order where its collation agrees, sorted here where it does not.
  */
@@ -306,20 +319,11 @@ export async function loadStatsChanges(
   boardId: string,
   since: number,
 ): Promise<{ version: number; rebuilt: number; rows: ChangedStatsRow[] } | null> {
-  const columns = READ_COLUMNS.split(',').map((c) => `e.${c.trim()}`);
   const raw: (Omit<RawRow, 'key_prefix'> & {
     key_prefix: string | null;
     board_version: number | string;
     rebuilt_version: number | string;
-  })[] = await em.getConnection().execute(
-    `select v.version as board_version, v.rebuilt_version, substr(e.key, 1, ${KEY_BYTES * 2}) as key_prefix,
-            ${columns.join(', ')}
-       from stats_board_version v
-       left join stats_escalation e on e.board_id = v.board_id and e.row_version > ?
-      where v.board_id = ?`,
-    [since, boardId],
-    'all',
-  );
+  })[] = await em.getConnection().execute(CHANGED_ROWS_SQL, [since, boardId], 'all');
   if (!raw.length) return null;
   return {
     version: Number(raw[0]!.board_version),
