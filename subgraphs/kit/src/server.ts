@@ -178,7 +178,7 @@ export async function startSubgraphServer<C extends HubContext>(
     },
   });
   await apollo.start();
-  const auditWriter = new AuditWriter(db.orm);
+  const auditWriter = new AuditWriter(db);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', subgraph: options.name });

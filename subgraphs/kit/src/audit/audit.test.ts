@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log.js';
+import { kitMigration } from '../migrations/kit-tables.migration.js';
+import { KIT_ENTITIES } from '../subgraph.js';
 import { databaseKinds, openKitDatabase } from '../../../../test/support/databases.js';
-import { type HubDatabase } from '../db.js';
+import { openDatabase, type HubDatabase } from '../db.js';
 import type { Actor } from '../actor.js';
 import { AuditEntry } from './audit-entry.entity.js';
-import { appendAudit, verifyAuditChain } from './audit.js';
+import { appendAudit, appendAuditEntries, hashAuditEntry, verifyAuditChain } from './audit.js';
+import { appendAuditEntriesDirect } from './audit-direct.js';
 import { AuditWriter } from './audit-writer.js';
 
 const actor: Actor = {
@@ -55,7 +59,7 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
 
   it('group-commits reads: every entry chained, in the order appended, in a few transactions', async () => {
     await db.orm.em.getConnection().execute('delete from audit_entry');
-    const writer = new AuditWriter(db.orm);
+    const writer = new AuditWriter(db);
     db.queries.reset();
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -83,7 +87,7 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
 
   it('fails only the entry the database refuses, and keeps the chain whole', async () => {
     await db.orm.em.getConnection().execute('delete from audit_entry');
-    const writer = new AuditWriter(db.orm);
+    const writer = new AuditWriter(db);
     const nobody = { ...actor, id: null as unknown as string };
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) =>
@@ -108,5 +112,70 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
     ]);
     await writer.flushed();
     expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 5 });
+  });
+
+  it('writes through the pool what the ORM writes: one chain, whichever way each entry went', async () => {
+    await db.orm.em.getConnection().execute('delete from audit_entry');
+    const appended = Array.from({ length: 8 }, (_, i) => ({
+      actor: i % 3 === 0 ? { ...actor, agencyId: null } : { ...actor, id: `p-${i}` },
+      meta: { correlationId: `d-${i}`, ip: i % 2 ? null : `10.0.0.${i}` },
+      // Milliseconds that a lossy conversion would drop, quotes and non-ASCII that quoting must keep.
+      event: { action: 'case.read', entityType: 'Case', entityIds: [`c-${i}`, `o'brien-é-${i}`] },
+      at: new Date(Date.UTC(2026, 11, 6, 10, 0, i, 7 * i + 1)),
+    }));
+    for (const [i, entry] of appended.entries()) {
+      if (i % 2) await appendAuditEntriesDirect(db, [entry]);
+      else await appendAuditEntries(db.orm.em.fork(), [entry]);
+    }
+    await appendAuditEntriesDirect(db, appended.slice(0, 3));
+    expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 11 });
+    const written = await db.orm.em.fork().find(AuditEntry, {}, { orderBy: { seq: 'asc' } });
+    const expected = [...appended, ...appended.slice(0, 3)];
+    expect(
+      written.map((row) => ({
+        at: row.at.toISOString(),
+        actorId: row.actorId,
+        agencyId: row.agencyId,
+        ip: row.ip,
+        correlationId: row.correlationId,
+        entityIds: row.entityIds,
+      })),
+    ).toEqual(
+      expected.map(({ actor: a, meta: m, event, at }) => ({
+        at: at.toISOString(),
+        actorId: a.id,
+        agencyId: a.agencyId,
+        ip: m.ip,
+        correlationId: m.correlationId,
+        entityIds: event.entityIds,
+      })),
+    );
+    for (const row of written) expect(hashAuditEntry(row)).toBe(row.hash);
+  });
+
+  it('keeps one chain when two processes append reads to it at once', async () => {
+    await db.orm.em.getConnection().execute('delete from audit_entry');
+    // A second process's pool on the same database, as a replica of the subgraph would have.
+    const other = await openDatabase({
+      target: db.target,
+      entities: KIT_ENTITIES,
+      migrations: [kitMigration],
+      log: createLogger('test', 'silent'),
+    });
+    try {
+      const writers = [new AuditWriter(db), new AuditWriter(other)];
+      await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          writers[i % 2]!.append(
+            actor,
+            { correlationId: `two-${i}`, ip: null },
+            { action: 'case.read', entityType: 'Case', entityIds: [`c-${i}`] },
+          ),
+        ),
+      );
+      expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 120 });
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -44,21 +44,25 @@ export function hashAuditEntry(entry: Hashed): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Serializes appends so each entry chains to the one before it. */
+/**
+ * Serializes appends on PostgreSQL so each entry chains to the one before it; SQLite serializes
+ * write transactions by itself. One chain per subgraph schema, so one lock per schema:
+ * subgraphs sharing a database do not wait for each other's audited writes.
+ */
+export const CHAIN_LOCK_SQL =
+  "select pg_advisory_xact_lock(7311001, hashtext(current_schema() || ':audit'))";
+
+/** The chain's head: the hash of its last entry. */
+export const CHAIN_HEAD_SQL =
+  'select hash from audit_entry where seq > 0 order by seq desc limit 1';
+
+function isPostgres(em: EntityManager): boolean {
+  return em.getPlatform().constructor.name.startsWith('PostgreSql');
+}
+
 async function lockChain(em: EntityManager): Promise<void> {
-  if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
-    // SQLite serializes write transactions by itself; PostgreSQL needs a lock for the chain head.
-    // One chain per subgraph schema, so one lock per schema: subgraphs sharing a database do not
-    // wait for each other's audited writes.
-    await em
-      .getConnection()
-      .execute(
-        "select pg_advisory_xact_lock(7311001, hashtext(current_schema() || ':audit'))",
-        [],
-        'run',
-        em.getTransactionContext(),
-      );
-  }
+  if (!isPostgres(em)) return;
+  await em.getConnection().execute(CHAIN_LOCK_SQL, [], 'run', em.getTransactionContext());
 }
 
 /** One entry to append: who, with what request, did what, and when. */
@@ -67,6 +71,32 @@ export interface AuditAppend {
   meta: RequestMeta;
   event: AuditEvent;
   at: Date;
+}
+
+/** An entry's row, its hash chained to the hash before it. */
+export type AuditRow = Omit<AuditEntry, 'seq'>;
+
+/** The rows of `entries` in order, the first chained to `prevHash`, each to the one before. */
+export function chainAuditRows(entries: AuditAppend[], prevHash: string): AuditRow[] {
+  let previous = prevHash;
+  return entries.map(({ actor, meta, event, at }) => {
+    const row: AuditRow = {
+      at,
+      actorKind: actor.kind,
+      actorId: actor.id,
+      agencyId: actor.agencyId,
+      ip: meta.ip,
+      correlationId: meta.correlationId,
+      action: event.action,
+      entityType: event.entityType,
+      entityIds: event.entityIds,
+      prevHash: previous,
+      hash: '',
+    };
+    row.hash = hashAuditEntry(row);
+    previous = row.hash;
+    return row;
+  });
 }
 
 /**
@@ -81,25 +111,7 @@ export async function appendAuditEntries(em: EntityManager, entries: AuditAppend
       { seq: { $gt: 0 } },
       { orderBy: { seq: 'desc' }, fields: ['hash'] },
     );
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    const rows = entries.map(({ actor, meta, event, at }) => {
-      const row = {
-        at,
-        actorKind: actor.kind,
-        actorId: actor.id,
-        agencyId: actor.agencyId,
-        ip: meta.ip,
-        correlationId: meta.correlationId,
-        action: event.action,
-        entityType: event.entityType,
-        entityIds: event.entityIds,
-        prevHash,
-        hash: '',
-      };
-      row.hash = hashAuditEntry(row);
-      prevHash = row.hash;
-      return row;
-    });
+    const rows = chainAuditRows(entries, last?.hash ?? GENESIS_HASH);
     // One multi-row insert, in chain order (sequence numbers follow the rows' order), without
     // the unit of work: nothing reads these entities back in this transaction.
     await tx.insertMany(AuditEntry, rows);
