@@ -1,6 +1,5 @@
 import type { HubDatabase } from '@hub/kit';
 import { isUuid } from '@hub/kit';
-import type { EntityManager } from '@mikro-orm/core';
 import type { Response, Router } from 'express';
 import { Agency } from './entities/agency.entity.js';
 import { Board } from './entities/board.entity.js';
@@ -29,25 +28,61 @@ function practitionerFact(p: Practitioner) {
   };
 }
 
+/**
+ * The directory entry of the practitioner whose `column` is `value`, with their agency's kind:
+ * one statement, without an EntityManager. The gateway asks this on every request, so it is kept
+ * to the least work (docs/decisions.md, "Performance").
+ */
+async function lookUpActor(
+  db: HubDatabase,
+  column: 'id' | 'external_subject',
+  value: string,
+): Promise<ActorEntry | null> {
+  const rows = await db.orm.em
+    .getConnection()
+    .execute<ActorRow[]>(
+      'select p.id, p.agency_id, a.kind as agency_kind, p.board_id, p.roles, p.active ' +
+        `from practitioner p join agency a on a.id = p.agency_id where p.${column} = ?`,
+      [value],
+    );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    agencyId: row.agency_id,
+    agencyKind: row.agency_kind,
+    boardId: row.board_id,
+    // PostgreSQL hands JSON columns over parsed, SQLite as text; booleans as 0/1 from SQLite.
+    roles: typeof row.roles === 'string' ? (JSON.parse(row.roles) as string[]) : row.roles,
+    active: Boolean(row.active),
+  };
+}
+
+interface ActorRow {
+  id: string;
+  agency_id: string;
+  agency_kind: string;
+  board_id: string;
+  roles: string[] | string;
+  active: boolean | number;
+}
+
+interface ActorEntry {
+  id: string;
+  agencyId: string;
+  agencyKind: string;
+  boardId: string;
+  roles: string[];
+  active: boolean;
+}
+
 /** Answers an actor lookup: the practitioner's directory entry, or 404 when there is none. */
-async function answerActor(
-  res: Response,
-  em: EntityManager,
-  practitioner: Practitioner | null,
-): Promise<void> {
-  const agency = practitioner ? await em.findOne(Agency, { id: practitioner.agencyId }) : null;
-  if (!practitioner || !agency) {
+function answerActor(res: Response, entry: ActorEntry | null): void {
+  if (!entry) {
     res.status(404).json({ error: 'no such practitioner' });
     return;
   }
-  res.json({
-    id: practitioner.id,
-    agencyId: practitioner.agencyId,
-    agencyKind: agency.kind,
-    boardId: practitioner.boardId,
-    roles: practitioner.roles,
-    active: practitioner.active,
-  });
+  res.json(entry);
 }
 
 /**
@@ -104,22 +139,16 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
 
   router.get('/actor/:id', async (req, res) => {
     const id = req.params.id;
-    const em = db.orm.em.fork();
-    await answerActor(res, em, isUuid(id) ? await em.findOne(Practitioner, { id }) : null);
+    answerActor(res, isUuid(id) ? await lookUpActor(db, 'id', id) : null);
   });
 
   // A query parameter, not a path segment: a subject is any string its issuer chose (`a/b`, `..`).
   router.get('/actor-by-subject', async (req, res) => {
     const subject = req.query.subject;
-    const em = db.orm.em.fork();
     const wellFormed =
       typeof subject === 'string' &&
       subject.length > 0 &&
       subject.length <= EXTERNAL_SUBJECT_MAX_LENGTH;
-    await answerActor(
-      res,
-      em,
-      wellFormed ? await em.findOne(Practitioner, { externalSubject: subject }) : null,
-    );
+    answerActor(res, wellFormed ? await lookUpActor(db, 'external_subject', subject) : null);
   });
 }
