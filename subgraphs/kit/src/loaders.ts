@@ -1,6 +1,88 @@
 import DataLoader from 'dataloader';
-import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
+import type { Dictionary, EntityClass, EntityManager, EntityMetadata } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { isUuid } from './text.js';
+
+type Order = Record<string, 'asc' | 'desc'>;
+
+/** The SELECT of an entity's rows by one column, per entity, column, order and key count. */
+const selects = new WeakMap<EntityMetadata, Map<string, string>>();
+
+function selectByKeys(
+  em: SqlEntityManager,
+  meta: EntityMetadata,
+  property: string,
+  orderBy: Order,
+  count: number,
+): string {
+  let ofEntity = selects.get(meta);
+  if (!ofEntity) selects.set(meta, (ofEntity = new Map()));
+  const cacheKey = `${property}|${JSON.stringify(orderBy)}|${count}`;
+  let sql = ofEntity.get(cacheKey);
+  if (!sql) {
+    const platform = em.getPlatform();
+    const column = (name: string) => {
+      const prop = meta.properties[name];
+      if (!prop?.fieldNames?.length) throw new Error(`${meta.className} has no column ${name}`);
+      return platform.quoteIdentifier(prop.fieldNames[0]!);
+    };
+    const columns = meta.props
+      .filter((prop) => prop.persist !== false && prop.fieldNames?.length)
+      .flatMap((prop) => prop.fieldNames.map((field) => platform.quoteIdentifier(field)));
+    const order = Object.entries(orderBy).map(([name, dir]) => `${column(name)} ${dir}`);
+    sql =
+      `select ${columns.join(', ')} from ${platform.quoteIdentifier(meta.tableName)}` +
+      ` where ${column(property)} in (${new Array<string>(count).fill('?').join(', ')})` +
+      (order.length ? ` order by ${order.join(', ')}` : '');
+    ofEntity.set(cacheKey, sql);
+  }
+  return sql;
+}
+
+/**
+ * The entities whose `property` is one of `keys`, in `orderBy`'s order: what
+ * `em.find(entity, { [property]: { $in: keys } }, { orderBy })` answers, managed by `em` in the
+ * same way (merged into its identity map, ready to change and flush), but with the statement
+ * built once per shape from the entity's metadata rather than by the query builder on every
+ * call, which was most of a DataLoader batch's CPU (docs/decisions.md, "Performance"). It is
+ * for the loaders' simple lookups by key: no filters, no populate, and no flush before the read
+ * (the loaders read by id and foreign key, which no request changes before reading).
+ */
+export async function findByKeys<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  property: keyof T & string,
+  keys: readonly unknown[],
+  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
+): Promise<T[]> {
+  if (keys.length === 0) return [];
+  const context = em.getContext() as SqlEntityManager;
+  const meta = context.getMetadata().get<T>(entity.name);
+  const sql = selectByKeys(
+    context,
+    meta as EntityMetadata,
+    property,
+    orderBy as Order,
+    keys.length,
+  );
+  const rows = await context
+    .getConnection()
+    .execute<Dictionary[]>(
+      sql,
+      [...keys],
+      'all',
+      context.getTransactionContext(),
+      context.getLoggerContext(),
+    );
+  const driver = context.getDriver();
+  const factory = context.getEntityFactory();
+  return rows.map((row) =>
+    factory.create<T>(entity, driver.mapResult(row as never, meta) as never, {
+      merge: true,
+      convertCustomTypes: true,
+    }),
+  );
+}
 
 /**
  * A loader for one row per key: `fetch` gets every key of a batch at once, and results come
@@ -42,15 +124,10 @@ export function groupedLoader<K, V>(
  */
 export function entityLoader<T extends { id: string }>(
   em: EntityManager,
-  entity: EntityName<T>,
+  entity: EntityClass<T>,
 ): DataLoader<string, T | null> {
   return keyedLoader<string, T>(
-    (ids) => {
-      const valid = ids.filter(isUuid);
-      return valid.length === 0
-        ? Promise.resolve([])
-        : em.find(entity, { id: { $in: valid } } as unknown as FilterQuery<T>);
-    },
+    (ids) => findByKeys(em, entity, 'id', ids.filter(isUuid)),
     (row) => row.id,
   );
 }

@@ -1,4 +1,11 @@
-import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import {
+  auditReads,
+  entityLoader,
+  findByKeys,
+  groupedLoader,
+  keyedLoader,
+  type HubContext,
+} from '@hub/kit';
 import type DataLoader from 'dataloader';
 import { Agency } from '../entities/agency.entity.js';
 import { Board } from '../entities/board.entity.js';
@@ -20,41 +27,27 @@ export function createCasesLoaders(ctx: HubContext) {
     case: entityLoader(em, Case),
     child: entityLoader(em, ChildSubject),
     agenciesByBoard: groupedLoader<string, Agency>(
-      (boardIds) =>
-        em.find(Agency, { boardId: { $in: [...boardIds] } }, { orderBy: { name: 'asc' } }),
+      (boardIds) => findByKeys(em, Agency, 'boardId', boardIds, { name: 'asc' }),
       (agency) => agency.boardId,
     ),
     /** Who sits on a resolution panel about each case (a replica from PanelConvened). */
     panelSeats: groupedLoader<string, PanelSeat>(
-      (caseIds) => em.find(PanelSeat, { caseId: { $in: [...caseIds] } }),
+      (caseIds) => findByKeys(em, PanelSeat, 'caseId', caseIds),
       (row) => row.caseId,
     ),
     /** Involvements of each case, in the order agencies were added. */
     involvements: groupedLoader<string, CaseAgency>(
       (caseIds) =>
-        em.find(
-          CaseAgency,
-          { caseId: { $in: [...caseIds] } },
-          { orderBy: { addedAt: 'asc', agencyId: 'asc' } },
-        ),
+        findByKeys(em, CaseAgency, 'caseId', caseIds, { addedAt: 'asc', agencyId: 'asc' }),
       (row) => row.caseId,
     ),
     identifiers: groupedLoader<string, ChildIdentifier>(
       (childIds) =>
-        em.find(
-          ChildIdentifier,
-          { childId: { $in: [...childIds] } },
-          { orderBy: { system: 'asc', value: 'asc' } },
-        ),
+        findByKeys(em, ChildIdentifier, 'childId', childIds, { system: 'asc', value: 'asc' }),
       (row) => row.childId,
     ),
     sourceRecords: groupedLoader<string, SourceRecord>(
-      (caseIds) =>
-        em.find(
-          SourceRecord,
-          { caseId: { $in: [...caseIds] } },
-          { orderBy: { importedAt: 'asc' } },
-        ),
+      (caseIds) => findByKeys(em, SourceRecord, 'caseId', caseIds, { importedAt: 'asc' }),
       (row) => row.caseId,
     ),
     /** The agencies involved in any case of each child: who may see the child's details. */
@@ -65,9 +58,12 @@ export function createCasesLoaders(ctx: HubContext) {
           { childId: { $in: [...childIds] } },
           { fields: ['id', 'childId'] },
         );
-        const involvements = cases.length
-          ? await em.find(CaseAgency, { caseId: { $in: cases.map((c) => c.id) } })
-          : [];
+        const involvements = await findByKeys(
+          em,
+          CaseAgency,
+          'caseId',
+          cases.map((c) => c.id),
+        );
         const childOf = new Map(cases.map((c) => [c.id, c.childId]));
         const byChild = new Map(
           childIds.map((id) => [id, { childId: id, agencyIds: new Set<string>() }]),

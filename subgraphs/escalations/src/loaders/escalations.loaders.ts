@@ -1,4 +1,11 @@
-import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import {
+  auditReads,
+  entityLoader,
+  findByKeys,
+  groupedLoader,
+  keyedLoader,
+  type HubContext,
+} from '@hub/kit';
 import { AgreedOutcome } from '../entities/agreed-outcome.entity.js';
 import { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
 import { EscalationRecord } from '../entities/escalation-record.entity.js';
@@ -17,10 +24,7 @@ export function createEscalationsLoaders(ctx: HubContext) {
     orderBy: Record<string, 'asc' | 'desc'>,
   ) =>
     groupedLoader<string, T>(
-      (ids) =>
-        em.find(entity, { escalationId: { $in: [...ids] } } as never, {
-          orderBy: orderBy as never,
-        }),
+      (ids) => findByKeys<T>(em, entity, 'escalationId', ids, orderBy as never),
       (row) => row.escalationId,
     );
   return {
@@ -36,20 +40,15 @@ export function createEscalationsLoaders(ctx: HubContext) {
     issues: byEscalation(OutstandingIssue, { createdAt: 'asc', id: 'asc' }),
     confirmations: byEscalation(OutcomeConfirmation, { confirmedAt: 'asc' }),
     outcome: keyedLoader<string, AgreedOutcome>(
-      (ids) => em.find(AgreedOutcome, { escalationId: { $in: [...ids] } }),
+      (ids) => findByKeys(em, AgreedOutcome, 'escalationId', ids),
       (row) => row.escalationId,
     ),
     completion: keyedLoader<string, IssueCompletion>(
-      (ids) => em.find(IssueCompletion, { issueId: { $in: [...ids] } }),
+      (ids) => findByKeys(em, IssueCompletion, 'issueId', ids),
       (row) => row.issueId,
     ),
     escalationsByCase: groupedLoader<string, Escalation>(
-      (caseIds) =>
-        em.find(
-          Escalation,
-          { caseId: { $in: [...caseIds] } },
-          { orderBy: { raisedAt: 'desc', id: 'desc' } },
-        ),
+      (caseIds) => findByKeys(em, Escalation, 'caseId', caseIds, { raisedAt: 'desc', id: 'desc' }),
       (row) => row.caseId,
     ),
     /** Keyed by `boardId:version`. */

@@ -1,4 +1,11 @@
-import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import {
+  auditReads,
+  entityLoader,
+  findByKeys,
+  groupedLoader,
+  keyedLoader,
+  type HubContext,
+} from '@hub/kit';
 import { Debrief } from '../entities/debrief.entity.js';
 import { EscalationTheme } from '../entities/escalation-theme.entity.js';
 import { LearningTheme } from '../entities/learning-theme.entity.js';
@@ -10,20 +17,15 @@ export function createLearningLoaders(ctx: HubContext) {
   return {
     amendment: entityLoader(em, ProtocolAmendment),
     themeByCode: keyedLoader<string, LearningTheme>(
-      (codes) => em.find(LearningTheme, { code: { $in: [...codes] } }),
+      (codes) => findByKeys(em, LearningTheme, 'code', codes),
       (theme) => theme.code,
     ),
     escalationThemes: groupedLoader<string, EscalationTheme>(
-      (ids) =>
-        em.find(
-          EscalationTheme,
-          { escalationId: { $in: [...ids] } },
-          { orderBy: { themeCode: 'asc' } },
-        ),
+      (ids) => findByKeys(em, EscalationTheme, 'escalationId', ids, { themeCode: 'asc' }),
       (tag) => tag.escalationId,
     ),
     debriefByEscalation: keyedLoader<string, Debrief>(
-      (ids) => em.find(Debrief, { escalationId: { $in: [...ids] } }),
+      (ids) => findByKeys(em, Debrief, 'escalationId', ids),
       (debrief) => debrief.escalationId,
     ),
     auditDebriefRead: auditReads(ctx, 'debrief.read', 'Debrief'),

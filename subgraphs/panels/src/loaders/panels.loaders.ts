@@ -1,4 +1,11 @@
-import { auditReads, entityLoader, groupedLoader, keyedLoader, type HubContext } from '@hub/kit';
+import {
+  auditReads,
+  entityLoader,
+  findByKeys,
+  groupedLoader,
+  keyedLoader,
+  type HubContext,
+} from '@hub/kit';
 import { PanelDecision } from '../entities/panel-decision.entity.js';
 import { PanelMember } from '../entities/panel-member.entity.js';
 import { PanelOutstandingIssue } from '../entities/panel-outstanding-issue.entity.js';
@@ -13,21 +20,20 @@ export function createPanelsLoaders(ctx: HubContext) {
     orderBy: Record<string, 'asc' | 'desc'>,
   ) =>
     groupedLoader<string, T>(
-      (ids) =>
-        em.find(entity, { panelId: { $in: [...ids] } } as never, { orderBy: orderBy as never }),
+      (ids) => findByKeys<T>(em, entity, 'panelId', ids, orderBy as never),
       (row) => row.panelId,
     );
   return {
     panel: entityLoader(em, ResolutionPanel),
     panelByEscalation: keyedLoader<string, ResolutionPanel>(
-      (ids) => em.find(ResolutionPanel, { escalationId: { $in: [...ids] } }),
+      (ids) => findByKeys(em, ResolutionPanel, 'escalationId', ids),
       (row) => row.escalationId,
     ),
     members: byPanel(PanelMember, { chair: 'desc', id: 'asc' }),
     representations: byPanel(Representation, { submittedAt: 'asc', id: 'asc' }),
     issues: byPanel(PanelOutstandingIssue, { position: 'asc' }),
     decision: keyedLoader<string, PanelDecision>(
-      (ids) => em.find(PanelDecision, { panelId: { $in: [...ids] } }),
+      (ids) => findByKeys(em, PanelDecision, 'panelId', ids),
       (row) => row.panelId,
     ),
     auditPanelRead: auditReads(ctx, 'panel.read', 'ResolutionPanel'),
