@@ -1,12 +1,13 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { HubDatabase } from '../db.js';
 import {
+  AUDIT_COLUMNS,
   CHAIN_HEAD_SQL,
   CHAIN_LOCK_SQL,
   GENESIS_HASH,
+  auditRowValues,
   chainAuditRows,
   type AuditAppend,
-  type AuditRow,
 } from './audit.js';
 
 /** node-postgres's client, as much of it as this uses. */
@@ -22,26 +23,6 @@ interface SqliteConnection {
     get(...params: unknown[]): { hash: string } | undefined;
     run(...params: unknown[]): unknown;
   };
-}
-
-const COLUMNS =
-  'at, actor_kind, actor_id, agency_id, ip, correlation_id, action, entity_type, entity_ids, prev_hash, hash';
-
-/** A row's values in COLUMNS order, as the ORM writes them (`at` to the millisecond). */
-function values(row: AuditRow, at: string | number): (string | number | null)[] {
-  return [
-    at,
-    row.actorKind,
-    row.actorId,
-    row.agencyId,
-    row.ip,
-    row.correlationId,
-    row.action,
-    row.entityType,
-    JSON.stringify(row.entityIds),
-    row.prevHash,
-    row.hash,
-  ];
 }
 
 /**
@@ -83,10 +64,8 @@ async function appendOnPostgres(
     const rows = chainAuditRows(entries, head?.hash ?? GENESIS_HASH);
     const literal = (value: string | number | null) =>
       value === null ? 'null' : client.escapeLiteral(String(value));
-    const tuples = rows.map(
-      (row) => `(${values(row, row.at.toISOString()).map(literal).join(', ')})`,
-    );
-    const closing = `insert into audit_entry (${COLUMNS}) values ${tuples.join(', ')}; commit`;
+    const tuples = rows.map((row) => `(${auditRowValues(row, true).map(literal).join(', ')})`);
+    const closing = `insert into audit_entry (${AUDIT_COLUMNS}) values ${tuples.join(', ')}; commit`;
     db.queries.record(closing);
     await client.query(closing);
   } catch (error) {
@@ -97,7 +76,7 @@ async function appendOnPostgres(
 }
 
 function appendOnSqlite(db: HubDatabase, connection: SqliteConnection, entries: AuditAppend[]) {
-  const insert = `insert into audit_entry (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const insert = `insert into audit_entry (${AUDIT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   // Immediate: the write lock is taken before the head is read, as PostgreSQL's advisory lock is.
   db.queries.record('begin immediate');
   connection.exec('begin immediate');
@@ -107,7 +86,7 @@ function appendOnSqlite(db: HubDatabase, connection: SqliteConnection, entries: 
     const statement = connection.prepare(insert);
     for (const row of chainAuditRows(entries, head?.hash ?? GENESIS_HASH)) {
       db.queries.record(insert);
-      statement.run(...values(row, row.at.getTime()));
+      statement.run(...auditRowValues(row, false));
     }
     db.queries.record('commit');
     connection.exec('commit');

@@ -125,7 +125,9 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
     }));
     for (const [i, entry] of appended.entries()) {
       if (i % 2) await appendAuditEntriesDirect(db, [entry]);
-      else await appendAuditEntries(db.orm.em.fork(), [entry]);
+      else if (i % 4) await appendAuditEntries(db.orm.em.fork(), [entry]);
+      // Inside a caller's transaction, as a change's entry is written.
+      else await db.orm.em.fork().transactional((tx) => appendAuditEntries(tx, [entry]));
     }
     await appendAuditEntriesDirect(db, appended.slice(0, 3));
     expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 11 });
@@ -151,6 +153,25 @@ describe.each(databaseKinds)('audit log on %s', (kind) => {
       })),
     );
     for (const row of written) expect(hashAuditEntry(row)).toBe(row.hash);
+  });
+
+  it("commits a change's entry with the change, and drops it when the change rolls back", async () => {
+    await db.orm.em.getConnection().execute('delete from audit_entry');
+    const entry = (id: string) => ({ action: 'case.update', entityType: 'Case', entityIds: [id] });
+    await db.orm.em.fork().transactional(async (tx) => {
+      await appendAudit(tx, actor, meta, entry('kept-1'));
+      await appendAudit(tx, actor, meta, entry('kept-2'));
+    });
+    await expect(
+      db.orm.em.fork().transactional(async (tx) => {
+        await appendAudit(tx, actor, meta, entry('dropped'));
+        throw new Error('the change is refused after its entry was written');
+      }),
+    ).rejects.toThrow('refused');
+    await db.orm.em.fork().transactional((tx) => appendAudit(tx, actor, meta, entry('kept-3')));
+    const written = await db.orm.em.fork().find(AuditEntry, {}, { orderBy: { seq: 'asc' } });
+    expect(written.map((row) => row.entityIds[0])).toEqual(['kept-1', 'kept-2', 'kept-3']);
+    expect(await verifyAuditChain(db.orm.em.fork())).toEqual({ ok: true, entries: 3 });
   });
 
   it('keeps one chain when two processes append reads to it at once', async () => {
