@@ -61,11 +61,6 @@ function isPostgres(em: EntityManager): boolean {
   return em.getPlatform().constructor.name.startsWith('PostgreSql');
 }
 
-async function lockChain(em: EntityManager): Promise<void> {
-  if (!isPostgres(em)) return;
-  await em.getConnection().execute(CHAIN_LOCK_SQL, [], 'run', em.getTransactionContext());
-}
-
 /** One entry to append: who, with what request, did what, and when. */
 export interface AuditAppend {
   actor: Actor;
