@@ -55,6 +55,8 @@ export default defineConfig({
       'test/**/*.test.ts',
       'bench/src/**/*.test.ts',
     ],
+    // Drops the PostgreSQL test schemas before and after the run, never during it.
+    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     /*
      * vitest's default is one fork fewer than the cores: a single fork on a two-core machine,
