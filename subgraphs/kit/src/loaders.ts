@@ -5,8 +5,8 @@ import { isUuid } from './text.js';
 
 type Order = Record<string, 'asc' | 'desc'>;
 
-/** The SELECT of an entity's rows by one column, per entity, column, order and key count. */
-const selects = new WeakMap<EntityMetadata, Map<string, string>>();
+/** An entity's SELECT by one column, cut where the keys go: per entity, column and order. */
+const selects = new WeakMap<EntityMetadata, Map<string, [string, string]>>();
 
 function selectByKeys(
   em: SqlEntityManager,
@@ -17,9 +17,9 @@ function selectByKeys(
 ): string {
   let ofEntity = selects.get(meta);
   if (!ofEntity) selects.set(meta, (ofEntity = new Map()));
-  const cacheKey = `${property}|${JSON.stringify(orderBy)}|${count}`;
-  let sql = ofEntity.get(cacheKey);
-  if (!sql) {
+  const cacheKey = `${property}|${JSON.stringify(orderBy)}`;
+  let parts = ofEntity.get(cacheKey);
+  if (!parts) {
     const platform = em.getPlatform();
     const column = (name: string) => {
       const prop = meta.properties[name];
@@ -30,13 +30,15 @@ function selectByKeys(
       .filter((prop) => prop.persist !== false && prop.fieldNames?.length)
       .flatMap((prop) => prop.fieldNames.map((field) => platform.quoteIdentifier(field)));
     const order = Object.entries(orderBy).map(([name, dir]) => `${column(name)} ${dir}`);
-    sql =
+    parts = [
       `select ${columns.join(', ')} from ${platform.quoteIdentifier(meta.tableName)}` +
-      ` where ${column(property)} in (${new Array<string>(count).fill('?').join(', ')})` +
-      (order.length ? ` order by ${order.join(', ')}` : '');
-    ofEntity.set(cacheKey, sql);
+        ` where ${column(property)} in (`,
+      ')' + (order.length ? ` order by ${order.join(', ')}` : ''),
+    ];
+    ofEntity.set(cacheKey, parts);
   }
-  return sql;
+  // The placeholders are built per call: a cache by key count would keep one string per count.
+  return parts[0] + '?, '.repeat(count - 1) + '?' + parts[1];
 }
 
 /**

@@ -124,8 +124,8 @@ export function auditRowValues(row: AuditRow, postgres: boolean): (string | numb
  * caller's, or one of their own): one lock, one read of the chain's head, one multi-row insert.
  * Inside the caller's transaction they are plain statements on its connection, not a nested
  * `transactional` (a savepoint, a fork and its flush) with a `findOne` and `insertMany`: the
- * entry commits or rolls back with the change, as before, for about a tenth of the CPU
- * (docs/decisions.md, "Performance").
+ * entry commits or rolls back with the change, as before, for less CPU and fewer round trips
+ * (docs/decisions.md, "Performance"; bench/RESULTS.md, writes and ingest side by side).
  */
 export async function appendAuditEntries(em: EntityManager, entries: AuditAppend[]): Promise<void> {
   if (em.isInTransaction()) await appendInTransaction(em as SqlEntityManager, entries);
