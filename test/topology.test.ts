@@ -42,6 +42,7 @@ const ADMIN_SUBJECT = 'idp|hub-admin';
 describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and NATS', () => {
   const id = randomBytes(4).toString('hex');
   const database = `hub_topology_${id}`;
+  const aloneDatabase = `${database}_alone`;
   const busPrefix = `topology${id}`;
   const processes: HubProcess[] = [];
   let databaseUrl: string;
@@ -169,7 +170,8 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
     await nc.close();
     const client = new pg.Client({ connectionString: testDatabaseUrl });
     await client.connect();
-    await client.query(`drop database if exists "${database}" with (force)`);
+    for (const name of [database, aloneDatabase])
+      await client.query(`drop database if exists "${name}" with (force)`);
     await client.end();
   });
 
@@ -459,7 +461,16 @@ describe.runIf(testDatabaseUrl && testNatsUrl)('five processes on PostgreSQL and
 
   it('exits 1 within the bound, with one line, when the bus is gone and the outbox cannot be flushed', async () => {
     const nats = await tcpProxy(testNatsUrl!);
+    // A database of its own: replicas share an outbox, and the running cases service (with the bus
+    // at hand) would publish this one's event for it, as it should, and this one would stop cleanly.
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`create database "${aloneDatabase}"`);
+    await admin.end();
     const cases = await startSubgraph('cases', {
+      DATABASE_URL: Object.assign(new URL(databaseUrl), {
+        pathname: `/${aloneDatabase}`,
+      }).toString(),
       HUB_BUS: nats.url,
       HUB_SHUTDOWN_TIMEOUT_MS: '5000',
     });
