@@ -10,10 +10,10 @@ import {
   type LogContext,
 } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from './log.js';
+import { HubLibSqlDriver } from './sqlite-driver.js';
 
 interface PgConnection {
   query(sql: string, callback: (error: Error | null) => void): void;
@@ -149,12 +149,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   let orm: MikroORM;
   if (target.kind === 'sqlite') {
     mkdirSync(join(target.file, '..'), { recursive: true });
-    orm = await MikroORM.init({ ...common, driver: LibSqlDriver, dbName: target.file });
-    const connection = orm.em.getConnection();
-    // WAL lets readers proceed during a write; the busy timeout covers a second process (the CLI).
-    await connection.execute('pragma journal_mode = wal');
-    await connection.execute('pragma busy_timeout = 5000');
-    await connection.execute('pragma foreign_keys = on');
+    // Every connection gets WAL, the busy timeout and foreign keys (sqlite-driver.ts).
+    orm = await MikroORM.init({ ...common, driver: HubLibSqlDriver, dbName: target.file });
   } else {
     orm = await MikroORM.init({
       ...common,
