@@ -7,6 +7,7 @@ import { LearningTheme } from '../entities/learning-theme.entity.js';
 import { StatsFilter } from '../inputs/stats-filter.input.js';
 import {
   computeStats,
+  type ComputedStats,
   DIMENSION_FIELDS,
   DisclosureRefusal,
   medianWorkingDaysToOutcome,
@@ -33,23 +34,39 @@ export class EscalationStatsResolver {
     const criteria = await criteriaOf(ctx, filter);
     const themes = await ctx.em.find(LearningTheme, { active: true }, { orderBy: { bit: 'asc' } });
     const table = await ctx.statsTables.table(ctx.em, filter.boardId);
-    let computed;
-    try {
-      computed = computeStats(
-        table,
-        criteria,
-        themes,
-        { categories: Object.values(DisagreementCategory), agencyKinds: Object.values(AgencyKind) },
-        threshold,
-      );
-    } catch (error) {
-      if (!(error instanceof DisclosureRefusal)) throw error;
-      const field = error.dimension ? DIMENSION_FIELDS[error.dimension] : 'filter';
+    const figures = ctx.statsTables.figuresOf<Figures>(
+      table,
+      figuresKey(criteria, themes, threshold),
+      () => {
+        try {
+          return {
+            computed: computeStats(
+              table,
+              criteria,
+              themes,
+              {
+                categories: Object.values(DisagreementCategory),
+                agencyKinds: Object.values(AgencyKind),
+              },
+              threshold,
+            ),
+            median: medianWorkingDaysToOutcome(table, criteria, threshold),
+          };
+        } catch (error) {
+          if (!(error instanceof DisclosureRefusal)) throw error;
+          return { refusal: error };
+        }
+      },
+    );
+    if ('refusal' in figures) {
+      const { dimension } = figures.refusal;
+      const field = dimension ? DIMENSION_FIELDS[dimension] : 'filter';
       throw new ForbiddenError(
         `These figures would let a count below the board's disclosure threshold (${threshold}) be worked out, on its own or by comparing them with a wider filter: widen or leave out ${field}.`,
         { field, reason: 'DISCLOSURE_CONTROL' },
       );
     }
+    const { computed, median } = figures;
     await ctx.audit({ action: 'stats.read', entityType: 'Board', entityIds: [filter.boardId] });
     return {
       ...computed,
@@ -57,10 +74,32 @@ export class EscalationStatsResolver {
         const [raising, responding] = key.split('|') as [AgencyKind, AgencyKind];
         return { raising, responding, count, suppressed };
       }),
-      medianWorkingDaysToOutcome: medianWorkingDaysToOutcome(table, criteria, threshold),
+      medianWorkingDaysToOutcome: median,
       disclosureThreshold: threshold,
     };
   }
+}
+
+/** What a board's table gives for one filter: the figures, or disclosure control's refusal. */
+type Figures = { computed: ComputedStats; median: number | null } | { refusal: DisclosureRefusal };
+
+/** Everything the figures depend on besides the board's table, as one string. */
+function figuresKey(
+  criteria: StatsCriteria,
+  themes: readonly { code: string; bit: number }[],
+  threshold: number,
+): string {
+  const sorted = (set: ReadonlySet<string> | undefined) => (set ? [...set].sort() : null);
+  return JSON.stringify([
+    criteria.fromMonth ?? null,
+    criteria.toMonth ?? null,
+    sorted(criteria.categories),
+    sorted(criteria.raising),
+    sorted(criteria.responding),
+    criteria.themeMask ?? null,
+    themes.map((theme) => [theme.code, theme.bit]),
+    threshold,
+  ]);
 }
 
 /** Figures are kept by month: from and to must be whole months. */

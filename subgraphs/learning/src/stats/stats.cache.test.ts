@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, freshTarget } from '../../../../test/support/databases.js';
 import * as entities from '../entities/index.js';
 import { learningMigrations } from '../migrations/index.js';
-import { StatsTableCache } from './stats.cache.js';
+import { FIGURES_PER_TABLE, StatsTableCache } from './stats.cache.js';
 import { applyStatsEvent, bumpEveryStatsVersion, statsKeyer } from './stats.projection.js';
 import { loadStatsTable } from './stats.table.js';
 
@@ -19,6 +19,7 @@ const log = createLogger('test', 'silent');
 const BOARD_A = '00000000-0000-4000-8000-00000000000a';
 const BOARD_B = '00000000-0000-4000-8000-00000000000b';
 const BOARD_C = '00000000-0000-4000-8000-00000000000c';
+const BOARD_D = '00000000-0000-4000-8000-00000000000d';
 
 /** The categories of a table's rows, sorted. */
 const countsOf = (table: { size: number; category: Uint8Array; categories: readonly string[] }) =>
@@ -135,13 +136,13 @@ describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
     const c = (n: number) => `00000000-0000-4000-8000-0000000003${String(n).padStart(2, '0')}`;
     for (const n of [1, 2, 3]) await apply('EscalationRaised', BOARD_C, c(n));
     const first = await cache.table(em(), BOARD_C);
-    expect(cache.counts).toEqual({ loads: 1, patches: 0 });
+    expect(cache.counts).toEqual({ loads: 1, patches: 0, computed: 0 });
 
     // A row changed and a row added, with values the table has met: patched, not read whole.
     await apply('StageEntered', BOARD_C, c(1), { stageNumber: 2 });
     await apply('EscalationRaised', BOARD_C, c(11));
     const second = await cache.table(em(), BOARD_C);
-    expect(cache.counts).toEqual({ loads: 1, patches: 1 });
+    expect(cache.counts).toEqual({ loads: 1, patches: 1, computed: 0 });
     expect(second).toEqual(await loadStatsTable(em(), BOARD_C));
     expect(countsOf(second)).toEqual(['C1', 'C1', 'C2', 'C3']);
     expect([...second.highestStage].sort()).toEqual([1, 1, 1, 2]);
@@ -152,7 +153,7 @@ describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
     // A category the table has not met renumbers its dictionary: the board is read whole.
     await apply('EscalationRaised', BOARD_C, c(4));
     expect(await cache.table(em(), BOARD_C)).toEqual(await loadStatsTable(em(), BOARD_C));
-    expect(cache.counts).toEqual({ loads: 2, patches: 1 });
+    expect(cache.counts).toEqual({ loads: 2, patches: 1, computed: 0 });
 
     // A rebuild that drops a row (no row version shows a deletion): read whole, row gone.
     await replica.orm.em.fork().transactional(async (tx) => {
@@ -168,8 +169,55 @@ describe.each(databaseKinds)('the statistics cache on %s', (kind) => {
         );
     });
     const rebuilt = await cache.table(em(), BOARD_C);
-    expect(cache.counts).toEqual({ loads: 3, patches: 1 });
+    expect(cache.counts).toEqual({ loads: 3, patches: 1, computed: 0 });
     expect(countsOf(rebuilt)).toEqual(['C1', 'C1', 'C3', 'C4']);
+  });
+
+  it("computes figures once for a table and key, and again once the board's version moved", async () => {
+    const cache = new StatsTableCache();
+    const em = () => reader.orm.em.fork();
+    const d = (n: number) => `00000000-0000-4000-8000-0000000004${String(n).padStart(2, '0')}`;
+    for (const n of [1, 2]) await apply('EscalationRaised', BOARD_D, d(n));
+    let runs = 0;
+    const categories = (table: Awaited<ReturnType<typeof cache.table>>, key = 'categories') =>
+      cache.figuresOf(table, key, () => {
+        runs += 1;
+        return countsOf(table);
+      });
+
+    const first = await cache.table(em(), BOARD_D);
+    expect(categories(first)).toEqual(['C1', 'C2']);
+    expect(categories(await cache.table(em(), BOARD_D))).toEqual(['C1', 'C2']);
+    expect(runs).toBe(1);
+    // Another key is other figures.
+    expect(categories(first, 'again')).toEqual(['C1', 'C2']);
+    expect(runs).toBe(2);
+
+    // An event for the board: the next request's table is new, and so are its figures.
+    await apply('EscalationRaised', BOARD_D, d(3));
+    expect(categories(await cache.table(em(), BOARD_D))).toEqual(['C1', 'C2', 'C3']);
+    expect(runs).toBe(3);
+    expect(cache.counts.computed).toBe(3);
+    // The figures of the table served before stay those of that table.
+    expect(categories(first)).toEqual(['C1', 'C2']);
+    expect(runs).toBe(3);
+  });
+
+  it('keeps a bounded number of figures a table, the least recently used going first', async () => {
+    const cache = new StatsTableCache();
+    const table = await cache.table(reader.orm.em.fork(), BOARD_A);
+    // Full: these and the one asked all along.
+    const keys = Array.from({ length: FIGURES_PER_TABLE - 1 }, (_, i) => `filter ${i}`);
+    for (const key of keys) {
+      cache.figuresOf(table, key, () => key);
+      cache.figuresOf(table, 'asked all along', () => 'all along');
+    }
+    expect(cache.counts.computed).toBe(FIGURES_PER_TABLE);
+    // One more: the least recently used (filter 0) goes, the one asked all along stays.
+    cache.figuresOf(table, 'one more', () => 'more');
+    expect(cache.figuresOf(table, 'asked all along', () => 'computed again')).toBe('all along');
+    expect(cache.figuresOf(table, keys[1]!, () => 'computed again')).toBe(keys[1]);
+    expect(cache.figuresOf(table, keys[0]!, () => 'computed again')).toBe('computed again');
   });
 
   it('keeps nothing with a bound of 0 (LEARNING_STATS_CACHE_ROWS=0)', async () => {

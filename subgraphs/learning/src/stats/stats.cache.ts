@@ -34,6 +34,9 @@ export async function statsVersion(
     : { version: 0, rebuilt: 0 };
 }
 
+/** Figures kept per table, by what they were computed for; the least recently used go first. */
+export const FIGURES_PER_TABLE = 64;
+
 interface Kept {
   version: number;
   rebuilt: number;
@@ -54,8 +57,10 @@ export class StatsTableCache {
   private readonly boards = new Map<string, Kept>();
   private readonly loading = new Map<string, Promise<StatsTable>>();
   private rows = 0;
-  /** Boards read whole, and kept tables brought up to date from their changed rows. */
-  readonly counts = { loads: 0, patches: 0 };
+  /** Figures computed from a table, by key; they go with the table they came from. */
+  private readonly figures = new WeakMap<StatsTable, Map<string, unknown>>();
+  /** Boards read whole, kept tables brought up to date from their changed rows, figures computed. */
+  readonly counts = { loads: 0, patches: 0, computed: 0 };
 
   constructor(private readonly maxRows = STATS_CACHE_ROWS) {}
 
@@ -80,6 +85,32 @@ export class StatsTableCache {
       this.loading.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * What `compute` makes of `table` for `key`, computed once for each table and key. A table is
+   * never changed (a new version of the board is a new table, and `table()` answers the new one
+   * as soon as the version moved), so figures computed from it stay true of it; `key` must say
+   * everything else they depend on (the filter, the themes, the threshold). Answers several
+   * analysts' dashboards asking the same between events without counting the board again.
+   */
+  figuresOf<T>(table: StatsTable, key: string, compute: () => T): T {
+    let kept = this.figures.get(table);
+    if (!kept) {
+      kept = new Map();
+      this.figures.set(table, kept);
+    }
+    if (kept.has(key)) {
+      const value = kept.get(key) as T;
+      kept.delete(key);
+      kept.set(key, value);
+      return value;
+    }
+    const value = compute();
+    this.counts.computed += 1;
+    if (kept.size >= FIGURES_PER_TABLE) kept.delete(kept.keys().next().value!);
+    kept.set(key, value);
+    return value;
   }
 
   /** Rows kept now, across boards. */
