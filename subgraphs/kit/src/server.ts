@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
 import type { SqlEntityManager } from '@mikro-orm/knex';
@@ -160,6 +163,9 @@ export async function startSubgraphServer<C extends HubContext>(
         stopGracePeriodMillis: options.drainMs ?? drainGraceMs(DEFAULT_SHUTDOWN_TIMEOUT_MS),
       }),
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints: answers about children are never to be cached. Apollo installs the
+      // cache-control plugin otherwise, whose per-field hook wraps every resolver in the schema.
+      ApolloServerPluginCacheControlDisabled(),
       logErrors,
     ],
     includeStacktraceInErrorResponses: false,
