@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openKitDatabase } from '../../../test/support/databases.js';
 import type { HubDatabase } from './db.js';
+import { OutboxEvent } from './outbox/outbox-event.entity.js';
 
 const sql = (db: HubDatabase, query: string, params: unknown[] = []) =>
   db.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(query, params);
@@ -40,6 +41,56 @@ describe('SQLite connections (the hub libsql driver)', () => {
       await db.orm.close(true);
       await db.orm.connect();
       expect(await pragmas(db)).toEqual(EXPECTED);
+    } finally {
+      await close();
+    }
+  });
+
+  it('writes nothing when an EntityManager that only read dates flushes, and a changed date as its timestamp', async () => {
+    const { db, close } = await openKitDatabase('sqlite', 'sqlite-dates');
+    try {
+      const occurredAt = new Date('2026-03-02T09:30:00.123Z');
+      const em = db.orm.em.fork();
+      em.create(OutboxEvent, {
+        id: '00000000-0000-4000-8000-000000000001',
+        type: 'Dated',
+        aggregateId: 'a',
+        payload: {},
+        occurredAt,
+        publishedAt: null,
+        attempts: 0,
+      });
+      await em.flush();
+      const stored = async () =>
+        (
+          await sql(
+            db,
+            'select occurred_at, typeof(occurred_at) as t, published_at from outbox_event',
+          )
+        )[0];
+      expect(await stored()).toEqual({
+        occurred_at: occurredAt.getTime(),
+        t: 'integer',
+        published_at: null,
+      });
+
+      // Read, then flush: nothing to write (it was an update of every date read, with the same value).
+      const reader = db.orm.em.fork();
+      const [event] = await reader.find(OutboxEvent, {});
+      expect(event!.occurredAt).toEqual(occurredAt);
+      const before = db.queries.count;
+      await reader.flush();
+      await reader.transactional(async () => undefined);
+      expect(db.queries.statements.slice(-3).filter((s) => /^update/i.test(s))).toEqual([]);
+      expect(db.queries.count - before).toBe(2); // the transaction's begin and commit
+
+      // A date that did change is written, as its milliseconds.
+      const publishedAt = new Date('2026-03-02T09:31:00.456Z');
+      event!.publishedAt = publishedAt;
+      await reader.flush();
+      expect(await stored()).toMatchObject({ published_at: publishedAt.getTime() });
+      const again = await db.orm.em.fork().findOneOrFail(OutboxEvent, { id: event!.id });
+      expect([again.occurredAt, again.publishedAt]).toEqual([occurredAt, publishedAt]);
     } finally {
       await close();
     }

@@ -30,6 +30,22 @@ class HubLibSqlDialect extends LibSqlKnexDialect {
   }
 }
 
+/**
+ * MikroORM's SQLite platform, with one change. It turns a Date into its timestamp for the
+ * change-tracking snapshot (`processDateProperty`), expecting the data read from the database
+ * to hold timestamps too; but the result mapper turns a datetime column into a Date, so every
+ * loaded entity with a date compared unequal to its snapshot, and the next flush of its
+ * EntityManager rewrote the date of every such entity it held, with the same value, and counted
+ * up the optimistic-lock version of each practitioner it held. Keeping the Date in the snapshot
+ * compares Date with Date, as on PostgreSQL; the value written is the same timestamp, since the
+ * platform writes a Date into SQL as its milliseconds (`quoteValue`).
+ */
+export class HubLibSqlPlatform extends LibSqlPlatform {
+  override processDateProperty(value: unknown): string | number | Date {
+    return value as string | number | Date;
+  }
+}
+
 class HubLibSqlConnection extends LibSqlConnection {
   override createKnex(): void {
     this.client = this.createKnexClient(HubLibSqlDialect as never);
@@ -37,9 +53,9 @@ class HubLibSqlConnection extends LibSqlConnection {
   }
 }
 
-/** The libsql driver with {@link HubLibSqlDialect}: what the hub opens SQLite files with. */
-export class HubLibSqlDriver extends AbstractSqlDriver<HubLibSqlConnection, LibSqlPlatform> {
+/** The libsql driver with {@link HubLibSqlDialect} and {@link HubLibSqlPlatform}: what the hub opens SQLite files with. */
+export class HubLibSqlDriver extends AbstractSqlDriver<HubLibSqlConnection, HubLibSqlPlatform> {
   constructor(config: Configuration) {
-    super(config, new LibSqlPlatform(), HubLibSqlConnection, ['knex', 'libsql']);
+    super(config, new HubLibSqlPlatform(), HubLibSqlConnection, ['knex', 'libsql']);
   }
 }
