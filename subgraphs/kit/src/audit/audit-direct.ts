@@ -2,6 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { HubDatabase } from '../db.js';
 import {
   AUDIT_COLUMNS,
+  AUDIT_ROW_PLACEHOLDERS,
   CHAIN_HEAD_SQL,
   CHAIN_LOCK_SQL,
   GENESIS_HASH,
@@ -76,7 +77,7 @@ async function appendOnPostgres(
 }
 
 function appendOnSqlite(db: HubDatabase, connection: SqliteConnection, entries: AuditAppend[]) {
-  const insert = `insert into audit_entry (${AUDIT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const insert = `insert into audit_entry (${AUDIT_COLUMNS}) values ${AUDIT_ROW_PLACEHOLDERS}`;
   // Immediate: the write lock is taken before the head is read, as PostgreSQL's advisory lock is.
   db.queries.record('begin immediate');
   connection.exec('begin immediate');

@@ -99,6 +99,11 @@ export function chainAuditRows(entries: AuditAppend[], prevHash: string): AuditR
 export const AUDIT_COLUMNS =
   'at, actor_kind, actor_id, agency_id, ip, correlation_id, action, entity_type, entity_ids, prev_hash, hash';
 
+/** One row's placeholders for {@link AUDIT_COLUMNS}: `(?, ?, …)`. */
+export const AUDIT_ROW_PLACEHOLDERS = `(${AUDIT_COLUMNS.split(', ')
+  .map(() => '?')
+  .join(', ')})`;
+
 /**
  * A row's values in {@link AUDIT_COLUMNS} order, as the ORM writes them: `at` as an ISO instant
  * on PostgreSQL and as milliseconds since the epoch on SQLite, the entity ids as JSON text.
@@ -147,11 +152,8 @@ async function appendInTransaction(em: SqlEntityManager, entries: AuditAppend[])
   );
   const rows = chainAuditRows(entries, head?.hash ?? GENESIS_HASH);
   // One multi-row insert, in chain order (sequence numbers follow the rows' order).
-  const tuple = `(${AUDIT_COLUMNS.split(', ')
-    .map(() => '?')
-    .join(', ')})`;
   await connection.execute(
-    `insert into audit_entry (${AUDIT_COLUMNS}) values ${rows.map(() => tuple).join(', ')}`,
+    `insert into audit_entry (${AUDIT_COLUMNS}) values ${rows.map(() => AUDIT_ROW_PLACEHOLDERS).join(', ')}`,
     rows.flatMap((row) => auditRowValues(row, postgres)),
     'run',
     trx,
