@@ -10,6 +10,11 @@ import { z } from 'zod';
 export const cliEnvSchema = hubEnvSchema.extend({
   /** `0` starts the embedded hub without demo data. */
   HUB_DEMO: z.enum(['0', '1']).default('1'),
+  /**
+   * The embedded hub's heap may grow this many percent past what was live after a full
+   * collection before V8 collects again (cli/src/heap.ts); 0 leaves it to V8.
+   */
+  HUB_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(35),
   /** `hub ingest`: the running hub's address. @default http://127.0.0.1:$PORT */
   HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** `hub ingest`: the bearer token of an INTEGRATION account of the plugin's agency kind. */

@@ -14,6 +14,7 @@ import { seedDemoLearning } from '../demo/learning.seed.js';
 import { seedDemoPanels } from '../demo/panels.seed.js';
 import { isEmpty, seedDemo, type SeedTarget } from '../demo/seed.js';
 import { graphqlRequest } from '../graphql-client.js';
+import { setHeapGrowth } from '../heap.js';
 import { startHub } from '../hub.js';
 import { subgraphTargets } from '../targets.js';
 
@@ -24,6 +25,15 @@ import { subgraphTargets } from '../targets.js';
  */
 export async function startCommand(config: CliConfig): Promise<number> {
   const log = createLogger('hub', config.hub.LOG_LEVEL);
+  // One process holds all five parts: keep its heap near what is live (heap.ts).
+  const heapGrowthPercent = config.hub.HUB_HEAP_GROWTH_PERCENT;
+  setHeapGrowth(heapGrowthPercent);
+  log.info(
+    { heapGrowthPercent },
+    heapGrowthPercent > 0
+      ? 'heap collected when it grows this many percent past what is live'
+      : 'heap growth left to V8',
+  );
   const dataDir = config.hub.HUB_DATA_DIR;
   const supergraphSdl = readFileSync(config.gateway.HUB_SUPERGRAPH_PATH, 'utf8');
   const key = config.gateway.OIDC_ISSUER ? null : await loadOrCreateEmbeddedKey(dataDir);
