@@ -14,7 +14,7 @@ export const cliEnvSchema = hubEnvSchema.extend({
    * The embedded hub's heap may grow this many percent past what was live after a full
    * collection before V8 collects again (cli/src/heap.ts); 0 leaves it to V8.
    */
-  HUB_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(35),
+  HUB_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(30),
   /** `hub ingest`: the running hub's address. @default http://127.0.0.1:$PORT */
   HUB_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** `hub ingest`: the bearer token of an INTEGRATION account of the plugin's agency kind. */
