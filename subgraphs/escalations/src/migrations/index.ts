@@ -1,3 +1,4 @@
+import { EscalationBoardOverdueIndexMigration } from './board-overdue-index.migration.js';
 import { EscalationsIngestLedgerMigration } from './ingest-ledger.migration.js';
 import { EscalationsInitialMigration } from './initial.migration.js';
 import { EscalationPanelSeatMigration } from './panel-seat.migration.js';
@@ -19,5 +20,9 @@ export const escalationsMigrations = [
   {
     name: 'Migration20261210000200_escalations_ingest_ledger',
     class: EscalationsIngestLedgerMigration,
+  },
+  {
+    name: 'Migration20261215000200_escalation_board_overdue_index',
+    class: EscalationBoardOverdueIndexMigration,
   },
 ];
