@@ -1,3 +1,4 @@
+import { EscalationBoardAgenciesIndexMigration } from './board-agencies-index.migration.js';
 import { EscalationBoardOverdueIndexMigration } from './board-overdue-index.migration.js';
 import { EscalationsIngestLedgerMigration } from './ingest-ledger.migration.js';
 import { EscalationsInitialMigration } from './initial.migration.js';
@@ -24,5 +25,9 @@ export const escalationsMigrations = [
   {
     name: 'Migration20261215000200_escalation_board_overdue_index',
     class: EscalationBoardOverdueIndexMigration,
+  },
+  {
+    name: 'Migration20261215000201_escalation_board_agencies_index',
+    class: EscalationBoardAgenciesIndexMigration,
   },
 ];
