@@ -42,6 +42,18 @@ function selectByKeys(
 }
 
 /**
+ * The rows of a hand-written `select` read through `em`'s connection: in its transaction if it
+ * is in one, and logged and counted as the ORM's own statements are. For a loader's read that
+ * needs neither entities nor the query builder.
+ */
+export function selectRows<R>(em: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
+  const context = em.getContext() as SqlEntityManager;
+  return context
+    .getConnection()
+    .execute<R[]>(sql, params, 'all', context.getTransactionContext(), context.getLoggerContext());
+}
+
+/**
  * The entities whose `property` is one of `keys`, in `orderBy`'s order: what
  * `em.find(entity, { [property]: { $in: keys } }, { orderBy })` answers, managed by `em` in the
  * same way (merged into its identity map, ready to change and flush), but with the statement
@@ -67,15 +79,7 @@ export async function findByKeys<T extends object>(
     orderBy as Order,
     keys.length,
   );
-  const rows = await context
-    .getConnection()
-    .execute<Dictionary[]>(
-      sql,
-      [...keys],
-      'all',
-      context.getTransactionContext(),
-      context.getLoggerContext(),
-    );
+  const rows = await selectRows<Dictionary>(context, sql, [...keys]);
   const driver = context.getDriver();
   const factory = context.getEntityFactory();
   return rows.map((row) =>

@@ -4,9 +4,9 @@ import {
   findByKeys,
   groupedLoader,
   keyedLoader,
+  selectRows,
   type HubContext,
 } from '@hub/kit';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import type DataLoader from 'dataloader';
 import { Agency } from '../entities/agency.entity.js';
 import { Board } from '../entities/board.entity.js';
@@ -55,17 +55,12 @@ export function createCasesLoaders(ctx: HubContext) {
     childAgencies: keyedLoader<string, { childId: string; agencyIds: Set<string> }>(
       async (childIds) => {
         // One join, where it was the cases then their involvements: two round trips per page.
-        const context = em.getContext() as SqlEntityManager;
-        const rows = await context
-          .getConnection()
-          .execute<{ child_id: string; agency_id: string }[]>(
-            'select c.child_id, ca.agency_id from case_file c join case_agency ca on ca.case_id = c.id' +
-              ` where c.child_id in (${childIds.map(() => '?').join(', ')})`,
-            [...childIds],
-            'all',
-            context.getTransactionContext(),
-            context.getLoggerContext(),
-          );
+        const rows = await selectRows<{ child_id: string; agency_id: string }>(
+          em,
+          'select c.child_id, ca.agency_id from case_file c join case_agency ca on ca.case_id = c.id' +
+            ` where c.child_id in (${childIds.map(() => '?').join(', ')})`,
+          [...childIds],
+        );
         const byChild = new Map(
           childIds.map((id) => [id, { childId: id, agencyIds: new Set<string>() }]),
         );
