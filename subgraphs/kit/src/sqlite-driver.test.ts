@@ -1,7 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openKitDatabase } from '../../../test/support/databases.js';
-import type { HubDatabase } from './db.js';
+import { freshTarget, openKitDatabase } from '../../../test/support/databases.js';
+import { openDatabase, type HubDatabase } from './db.js';
+import { createLogger } from './log.js';
+import { kitMigration } from './migrations/kit-tables.migration.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { KIT_ENTITIES } from './subgraph.js';
 
 const sql = (db: HubDatabase, query: string, params: unknown[] = []) =>
   db.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(query, params);
@@ -43,6 +49,50 @@ describe('SQLite connections (the hub libsql driver)', () => {
       expect(await pragmas(db)).toEqual(EXPECTED);
     } finally {
       await close();
+    }
+  });
+
+  it('waits for a lock another process holds when it opens the file, rather than failing at once', async () => {
+    const fresh = freshTarget('sqlite', 'sqlite-locked');
+    if (fresh.target.kind !== 'sqlite') throw new Error('expected a SQLite target');
+    // Another process makes the file in a rollback journal (as the bench's loader leaves it),
+    // takes its lock outright, writes a row, and lets go after 700 ms.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('libsql'))});
+         const db = new Database(process.argv[1]);
+         db.exec('create table held (n integer)');
+         db.exec('begin exclusive');
+         db.exec('insert into held (n) values (1)');
+         process.stdout.write('locked');
+         setTimeout(() => { db.exec('commit'); db.close(); }, 700);`,
+        fresh.target.file,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let db: HubDatabase | undefined;
+    try {
+      await Promise.race([
+        once(holder.stdout!, 'data'),
+        once(holder, 'exit').then(([code]) => {
+          throw new Error(`the process meant to hold the lock exited (${code})`);
+        }),
+      ]);
+      // The first connection's pragmas (WAL among them) wait out the lock, then it migrates.
+      db = await openDatabase({
+        target: fresh.target,
+        entities: KIT_ENTITIES,
+        migrations: [kitMigration],
+        log: createLogger('test', 'silent'),
+      });
+      expect(await sql(db, 'select n from held')).toEqual([{ n: 1 }]);
+      expect(await pragmas(db)).toEqual(EXPECTED);
+    } finally {
+      holder.kill();
+      await db?.close();
+      await fresh.dispose();
     }
   });
 

@@ -2,12 +2,18 @@ import type { Configuration } from '@mikro-orm/core';
 import { AbstractSqlDriver, LibSqlKnexDialect } from '@mikro-orm/knex';
 import { LibSqlConnection, LibSqlPlatform } from '@mikro-orm/libsql';
 
-/** Every connection to a subgraph's SQLite file is opened with these. */
+/**
+ * How long a statement waits for a lock another connection holds (a second process such as the
+ * CLI, or one checkpointing or recovering the WAL) before it fails with SQLITE_BUSY.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** Every connection to a subgraph's SQLite file is opened with these, in this order. */
 export const SQLITE_CONNECTION_PRAGMAS = [
+  // First: the pragmas below read the file, and need the lock like any statement.
+  `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
   // WAL lets readers proceed during a write (it is kept in the file; setting it again is free).
   'journal_mode = wal',
-  // A second process (the CLI) holding the write lock makes a write wait, not fail at once.
-  'busy_timeout = 5000',
   'foreign_keys = on',
 ] as const;
 
@@ -17,10 +23,22 @@ export const SQLITE_CONNECTION_PRAGMAS = [
  * every 10 s, and the new connection had SQLite's defaults: the pragmas had been set once, on the
  * first, so after ten seconds the hub ran with a busy timeout of 0. This one sets the pragmas on
  * every connection it opens and keeps a connection as long as the pool does.
+ *
+ * The busy timeout is given to libsql when it opens the file, so that even the first pragma
+ * waits for a lock. Set after `journal_mode`, it was 0 while that ran, and a connection opened
+ * while another held the file's lock failed at once with "database is locked" (a CI run's
+ * `hub audit verify` did).
  */
 class HubLibSqlDialect extends LibSqlKnexDialect {
   override async acquireRawConnection(): Promise<{ exec(sql: string): unknown }> {
-    const connection = (await super.acquireRawConnection()) as { exec(sql: string): unknown };
+    const settings = (this as unknown as { connectionSettings: { filename: string } })
+      .connectionSettings;
+    const Driver = (this as unknown as { driver: new (file: string, options: object) => unknown })
+      .driver;
+    const connection = new Driver(settings.filename, {
+      ...settings,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+    }) as { exec(sql: string): unknown };
     for (const pragma of SQLITE_CONNECTION_PRAGMAS) connection.exec(`pragma ${pragma}`);
     return connection;
   }
