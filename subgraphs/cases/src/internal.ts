@@ -1,5 +1,5 @@
 import type { HubDatabase } from '@hub/kit';
-import { isUuid } from '@hub/kit';
+import { isUuid, selectRows } from '@hub/kit';
 import type { Response, Router } from 'express';
 import { Agency } from './entities/agency.entity.js';
 import { Board } from './entities/board.entity.js';
@@ -38,13 +38,12 @@ async function lookUpActor(
   column: 'id' | 'external_subject',
   value: string,
 ): Promise<ActorEntry | null> {
-  const rows = await db.orm.em
-    .getConnection()
-    .execute<ActorRow[]>(
-      'select p.id, p.agency_id, a.kind as agency_kind, p.board_id, p.roles, p.active ' +
-        `from practitioner p join agency a on a.id = p.agency_id where p.${column} = ?`,
-      [value],
-    );
+  const rows = await selectRows<ActorRow>(
+    db.orm.em,
+    'select p.id, p.agency_id, a.kind as agency_kind, p.board_id, p.roles, p.active ' +
+      `from practitioner p join agency a on a.id = p.agency_id where p.${column} = ?`,
+    [value],
+  );
   const row = rows[0];
   if (!row) return null;
   return {

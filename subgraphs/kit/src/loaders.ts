@@ -1,6 +1,12 @@
 import DataLoader from 'dataloader';
-import type { Dictionary, EntityClass, EntityManager, EntityMetadata } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import type {
+  Dictionary,
+  EntityClass,
+  EntityManager,
+  EntityMetadata,
+  LogContext,
+} from '@mikro-orm/core';
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { isUuid } from './text.js';
 
 type Order = Record<string, 'asc' | 'desc'>;
@@ -41,16 +47,38 @@ function selectByKeys(
   return parts[0] + '?, '.repeat(count - 1) + '?' + parts[1];
 }
 
+/** The parts of MikroORM's SQL connection that `selectRows` runs a statement through. */
+interface LoggedSqlConnection {
+  getKnex(): Knex;
+  executeQuery<T>(query: string, run: () => Promise<T>, context?: LogContext): Promise<T>;
+  transformRawResult<T>(result: unknown, method: 'all'): T;
+}
+
 /**
  * The rows of a hand-written `select` read through `em`'s connection: in its transaction if it
  * is in one, and logged and counted as the ORM's own statements are. For a loader's read that
  * needs neither entities nor the query builder.
+ *
+ * The values are bound to the statement's placeholders, where the ORM's `execute` writes them
+ * into the SQL text as literals. So the text is the same for every request of a shape (a
+ * lookup of three keys, whoever asks for which), and SQLite's connections prepare it once
+ * (sqlite-driver.ts); on PostgreSQL the values go as parameters. `executeQuery` and
+ * `transformRawResult` are what the ORM's `execute` itself runs around the statement.
  */
 export function selectRows<R>(em: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
-  const context = em.getContext() as SqlEntityManager;
-  return context
-    .getConnection()
-    .execute<R[]>(sql, params, 'all', context.getTransactionContext(), context.getLoggerContext());
+  // Not validated: the global EntityManager may run a read of its own (the actor lookup).
+  const context = em.getContext(false) as SqlEntityManager;
+  const connection = context.getConnection() as unknown as LoggedSqlConnection;
+  return connection.executeQuery(
+    sql,
+    async () => {
+      const query = connection.getKnex().raw(sql, params as Knex.RawBinding[]);
+      const transaction = context.getTransactionContext<Knex.Transaction>();
+      if (transaction) query.transacting(transaction);
+      return connection.transformRawResult<R[]>(await query, 'all');
+    },
+    { query: sql, params, ...context.getLoggerContext({ disableContextResolution: true }) },
+  );
 }
 
 /**

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import Database from 'libsql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshTarget, openKitDatabase } from '../../../test/support/databases.js';
 import { openDatabase, type HubDatabase } from './db.js';
+import { selectRows } from './loaders.js';
 import { createLogger } from './log.js';
 import { kitMigration } from './migrations/kit-tables.migration.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { SQLITE_STATEMENT_CACHE_SIZE } from './sqlite-driver.js';
 import { KIT_ENTITIES } from './subgraph.js';
 
 const sql = (db: HubDatabase, query: string, params: unknown[] = []) =>
@@ -93,6 +97,44 @@ describe('SQLite connections (the hub libsql driver)', () => {
       holder.kill();
       await db?.close();
       await fresh.dispose();
+    }
+  });
+
+  it('prepares a bound statement once per connection, and runs it with each call’s values', async () => {
+    const { db, close } = await openKitDatabase('sqlite', 'sqlite-statements');
+    const prepare = vi.spyOn(Database.prototype, 'prepare');
+    try {
+      // A new connection, opened with the spy in place.
+      await db.orm.close(true);
+      await db.orm.connect();
+      const prepared = (text: string) => prepare.mock.calls.filter(([sql]) => sql === text).length;
+      const select = 'select ? as n';
+      for (const n of [1, 2, 3]) {
+        expect(await selectRows(db.orm.em.fork(), select, [n])).toEqual([{ n }]);
+      }
+      expect(prepared(select)).toBe(1);
+
+      // A run that fails leaves the statement fit for the next.
+      const knex = (db.orm.em as SqlEntityManager).getConnection().getKnex();
+      const insert =
+        'insert into outbox_event (id, type, aggregate_id, payload, occurred_at, attempts) values (?, ?, ?, ?, ?, ?)';
+      const row = (id: string) => [id, 'T', 'a', '{}', 0, 0];
+      await knex.raw(insert, row('one'));
+      await expect(knex.raw(insert, row('one'))).rejects.toThrow(/unique/i);
+      await knex.raw(insert, row('two'));
+      expect(await sql(db, 'select id from outbox_event order by id')).toEqual([
+        { id: 'one' },
+        { id: 'two' },
+      ]);
+      expect(prepared(insert)).toBe(1);
+
+      // The cache is bounded: the least recently used statement is dropped, and prepared again.
+      for (let i = 0; i < SQLITE_STATEMENT_CACHE_SIZE; i += 1) await sql(db, `select ${i} as n`);
+      expect(await selectRows(db.orm.em.fork(), select, [4])).toEqual([{ n: 4 }]);
+      expect(prepared(select)).toBe(2);
+    } finally {
+      prepare.mockRestore();
+      await close();
     }
   });
 

@@ -18,6 +18,45 @@ export const SQLITE_CONNECTION_PRAGMAS = [
 ] as const;
 
 /**
+ * Prepared statements a connection keeps, by SQL text, the least recently used dropped first.
+ * Preparing a statement costs about as much again as running a small query. What is kept pays
+ * off for statements whose values are bound rather than written into the text: the kit's
+ * `selectRows` (the loaders' lookups by key, the actor lookup) and the audit append. The ORM's
+ * own statements carry their values as literals, so most of their texts are used once; a
+ * hundred is room for the bound shapes without holding many of those.
+ */
+export const SQLITE_STATEMENT_CACHE_SIZE = 100;
+
+/** libsql's connection (better-sqlite3's API), as much of it as the driver uses. */
+export interface SqliteRawConnection {
+  exec(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/**
+ * Makes `connection.prepare` answer a statement prepared before for the same SQL text, when it
+ * has one. A libsql statement is re-bound and reset on every run, and runs synchronously, so one
+ * statement serves each of its callers in turn (knex's dialect, the direct audit append). A
+ * statement dropped from the cache is finalized when it is collected, as every statement was
+ * before; SQLite prepares a statement again by itself when a migration changes the schema.
+ */
+function cacheStatements(connection: SqliteRawConnection, size: number): void {
+  const prepare = connection.prepare.bind(connection);
+  const statements = new Map<string, unknown>();
+  connection.prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (statements.size >= size) statements.delete(statements.keys().next().value!);
+    } else {
+      statements.delete(sql);
+    }
+    statements.set(sql, statement);
+    return statement;
+  };
+}
+
+/**
  * MikroORM's libsql dialect, for local files. The stock dialect reports a connection older than
  * 10 s as invalid (meant for remote libsql servers), so the pool closed and reopened the file
  * every 10 s, and the new connection had SQLite's defaults: the pragmas had been set once, on the
@@ -28,9 +67,11 @@ export const SQLITE_CONNECTION_PRAGMAS = [
  * waits for a lock. Set after `journal_mode`, it was 0 while that ran, and a connection opened
  * while another held the file's lock failed at once with "database is locked" (a CI run's
  * `hub audit verify` did).
+ *
+ * Each connection keeps its prepared statements ({@link SQLITE_STATEMENT_CACHE_SIZE}).
  */
 class HubLibSqlDialect extends LibSqlKnexDialect {
-  override async acquireRawConnection(): Promise<{ exec(sql: string): unknown }> {
+  override async acquireRawConnection(): Promise<SqliteRawConnection> {
     const settings = (this as unknown as { connectionSettings: { filename: string } })
       .connectionSettings;
     const Driver = (this as unknown as { driver: new (file: string, options: object) => unknown })
@@ -38,8 +79,9 @@ class HubLibSqlDialect extends LibSqlKnexDialect {
     const connection = new Driver(settings.filename, {
       ...settings,
       timeout: SQLITE_BUSY_TIMEOUT_MS,
-    }) as { exec(sql: string): unknown };
+    }) as SqliteRawConnection;
     for (const pragma of SQLITE_CONNECTION_PRAGMAS) connection.exec(`pragma ${pragma}`);
+    cacheStatements(connection, SQLITE_STATEMENT_CACHE_SIZE);
     return connection;
   }
 
