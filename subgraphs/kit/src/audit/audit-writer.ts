@@ -13,8 +13,9 @@ interface Waiting extends AuditAppend {
 
 /**
  * Appends the audit entries of reads (which have no transaction of their own to join) with group
- * commit: the first entry is written at once; entries that arrive while a transaction is writing
- * wait for it and then go together in the next one, in the order they arrived. Every caller's
+ * commit: the entries appended in one turn of the event loop go in one transaction, written at
+ * the end of that turn (`setImmediate`); entries that arrive while a transaction is writing wait
+ * for it and then go together in the next one, in the order they arrived. Every caller's
  * promise settles only when its own entry has committed, so a read is answered only once it is
  * audited, as with one transaction per entry, and nothing is held in memory past a commit. Under
  * load this turns the chain's one-writer-at-a-time (its lock and the read of its head) from a
@@ -44,6 +45,9 @@ export class AuditWriter {
 
   private async drain(): Promise<void> {
     try {
+      // Wait for the rest of this turn of the event loop: the other requests it is serving
+      // reach their own entries, which then go in the same transaction as this one.
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
