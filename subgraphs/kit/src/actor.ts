@@ -71,12 +71,58 @@ export async function signActor(key: Uint8Array, actor: Actor, meta: RequestMeta
     .sign(await hmacKey(key));
 }
 
-/** Verifies a signed actor header; throws when it is missing, forged or expired. */
+/** Headers already verified, by their text; at most {@link VERIFIED_KEPT}, the oldest dropped first. */
+const verifiedHeaders = new Map<string, VerifiedHeader>();
+const VERIFIED_KEPT = 1000;
+
+interface VerifiedHeader {
+  /** The key its signature was checked with. */
+  key: Uint8Array;
+  actor: Actor;
+  meta: RequestMeta;
+  /** The header's `exp`, in seconds since the epoch. */
+  expiresAt: number;
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || (a.length === b.length && Buffer.compare(a, b) === 0);
+}
+
+/**
+ * Verifies a signed actor header; throws when it is missing, forged or expired.
+ *
+ * The gateway signs one header per client request and sends it with each of that request's
+ * subgraph fetches (a case page makes seven), so the subgraphs meet the same header several
+ * times within moments (in the embedded hub, all in one process). A header whose signature
+ * checked out is kept, by its exact text and with the key it was checked with, until it
+ * expires; the same text with the same key is not checked again, since an HMAC over the same
+ * bytes with the same key gives the same answer. Its expiry is still checked on every use, as
+ * jose checks it, and each caller gets its own copy of the actor.
+ */
 export async function verifyActor(
   key: Uint8Array,
   header: string | undefined,
 ): Promise<{ actor: Actor; meta: RequestMeta }> {
   if (!header) throw new Error('missing actor header');
+  let entry = verifiedHeaders.get(header);
+  if (entry && (entry.expiresAt <= Math.floor(Date.now() / 1000) || !sameKey(entry.key, key))) {
+    entry = undefined;
+  }
+  if (!entry) {
+    entry = await checkActorHeader(key, header);
+    verifiedHeaders.delete(header);
+    if (verifiedHeaders.size >= VERIFIED_KEPT) {
+      verifiedHeaders.delete(verifiedHeaders.keys().next().value!);
+    }
+    verifiedHeaders.set(header, entry);
+  }
+  return {
+    actor: { ...entry.actor, roles: [...entry.actor.roles] },
+    meta: { ...entry.meta },
+  };
+}
+
+async function checkActorHeader(key: Uint8Array, header: string): Promise<VerifiedHeader> {
   const { payload } = await jwtVerify(header, await hmacKey(key), {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -86,9 +132,12 @@ export async function verifyActor(
   if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
     throw new Error('actor header carries no actor');
   }
+  if (typeof payload.exp !== 'number') throw new Error('actor header carries no expiry');
   return {
+    key,
     actor,
     meta: { correlationId: String(payload.cid ?? ''), ip: (payload.ip as string | null) ?? null },
+    expiresAt: payload.exp,
   };
 }
 
