@@ -94,6 +94,39 @@ describe.each(databaseKinds)('identity and access through the gateway (%s)', (ki
     expect(codes(await t.gql(token, ME))).toEqual([]);
   });
 
+  it('sends no ETag with an answer, from the gateway or a subgraph', async () => {
+    const query = JSON.stringify({ query: '{ me { id name } }' });
+    const viaGateway = await fetch(t.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.tokenOf('csc')}`,
+      },
+      body: query,
+    });
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.headers.get('etag')).toBeNull();
+    const signed = await signActor(
+      secretKey(t.internalSecret),
+      {
+        kind: 'practitioner',
+        id: t.demo.people.csc.id,
+        roles: ['PRACTITIONER'] as never,
+        agencyId: null,
+        agencyKind: null,
+        boardId: null,
+      },
+      { correlationId: 'etag-check', ip: null },
+    );
+    const direct = await fetch(t.hub.subgraphs.cases.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [ACTOR_HEADER]: signed },
+      body: JSON.stringify({ query: '{ boards { id } }' }),
+    });
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get('etag')).toBeNull();
+  });
+
   it('refuses a request sent straight to a subgraph without the gateway signature', async () => {
     const url = t.hub.subgraphs.cases.url;
     const post = (headers: Record<string, string>) =>

@@ -144,6 +144,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: Express would hash every answer's body for one, and nothing here is to be cached
+  // or revalidated (answers about children least of all).
+  app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
   const httpServer = createServer(app);
   // Node ends a request whose body takes over 5 minutes to arrive. An ingest body is read only
