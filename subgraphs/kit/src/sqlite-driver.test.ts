@@ -10,6 +10,7 @@ import { selectRows } from './loaders.js';
 import { createLogger } from './log.js';
 import { kitMigration } from './migrations/kit-tables.migration.js';
 import { OutboxEvent } from './outbox/outbox-event.entity.js';
+import { ProcessedEvent } from './outbox/processed-event.entity.js';
 import { SQLITE_STATEMENT_CACHE_SIZE } from './sqlite-driver.js';
 import { KIT_ENTITIES } from './subgraph.js';
 
@@ -132,6 +133,83 @@ describe('SQLite connections (the hub libsql driver)', () => {
       for (let i = 0; i < SQLITE_STATEMENT_CACHE_SIZE; i += 1) await sql(db, `select ${i} as n`);
       expect(await selectRows(db.orm.em.fork(), select, [4])).toEqual([{ n: 4 }]);
       expect(prepared(select)).toBe(2);
+    } finally {
+      prepare.mockRestore();
+      await close();
+    }
+  });
+
+  it('binds the values of the ORM’s statements, storing exactly what its literals stood for', async () => {
+    const { db, close } = await openKitDatabase('sqlite', 'sqlite-bound');
+    try {
+      const connection = (db.orm.em as SqlEntityManager).getConnection();
+      const platform = db.orm.em.getPlatform();
+      await sql(
+        db,
+        'create table typed (way text, untyped, t text, i integer, r real, d datetime, b blob)',
+      );
+      const values: unknown[][] = [
+        [5, 5, 5, 5, 5, 5],
+        [-3, 'five', 2.5, 0.25, 1.5, 'x'],
+        [true, false, true, false, true, false],
+        [new Date('2026-03-02T09:30:00.123Z'), '5', null, undefined, 0, Buffer.from('ab')],
+      ];
+      const insert = 'insert into typed values (?, ?, ?, ?, ?, ?, ?)';
+      for (const row of values) {
+        await connection.execute(insert, ['bound', ...row], 'run');
+        // The same row as MikroORM writes it when it cannot bind: values in the text.
+        await connection.execute(platform.formatQuery(insert, ['literal', ...row]), [], 'run');
+      }
+      const columns = ['untyped', 't', 'i', 'r', 'd', 'b'];
+      const read = (way: string) =>
+        sql(
+          db,
+          `select ${columns.map((c) => `typeof(${c}) as ${c}_type, ${c}`).join(', ')} from typed where way = ? order by rowid`,
+          [way],
+        );
+      const bound = await read('bound');
+      expect(bound).toHaveLength(values.length);
+      expect(bound).toEqual(await read('literal'));
+      expect(bound[0]).toMatchObject({ untyped_type: 'integer', t: '5', r_type: 'real' });
+      expect(bound[2]).toMatchObject({ untyped: 1, t: '0' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('prepares each shape of the ORM’s statements once, whatever the values and savepoints between', async () => {
+    const { db, close } = await openKitDatabase('sqlite', 'sqlite-orm-statements');
+    const prepare = vi.spyOn(Database.prototype, 'prepare');
+    try {
+      await db.orm.close(true);
+      await db.orm.connect();
+      const texts = () => prepare.mock.calls.map(([text]) => String(text));
+      const earlier = () => db.orm.em.fork().count(ProcessedEvent, { consumer: 'other' });
+      await earlier();
+      for (let i = 0; i < 3 * SQLITE_STATEMENT_CACHE_SIZE; i += 1) {
+        const eventId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        await db.orm.em.fork().transactional(async (em) => {
+          // A savepoint per row, as ingest makes one per record.
+          await em.transactional(async (inner) => {
+            await inner.insert(ProcessedEvent, { consumer: 'c', eventId, processedAt: new Date() });
+          });
+          const row = await em.findOneOrFail(ProcessedEvent, { consumer: 'c', eventId });
+          expect(row.eventId).toBe(eventId);
+        });
+      }
+      const inserts = texts().filter((text) => /^insert into .processed_event/.test(text));
+      const selects = texts().filter((text) =>
+        /^select (?!count).* from .processed_event/.test(text),
+      );
+      expect(inserts).toHaveLength(1);
+      expect(selects).toHaveLength(1);
+      expect(inserts[0]).not.toContain('00000000-0000');
+      // Hundreds of savepoints later, a statement used before them is still prepared.
+      await earlier();
+      expect(texts().filter((text) => /^select count/.test(text))).toHaveLength(1);
+      expect(await sql(db, 'select count(*) as n from processed_event')).toEqual([
+        { n: 3 * SQLITE_STATEMENT_CACHE_SIZE },
+      ]);
     } finally {
       prepare.mockRestore();
       await close();

@@ -1,5 +1,5 @@
-import type { Configuration } from '@mikro-orm/core';
-import { AbstractSqlDriver, LibSqlKnexDialect } from '@mikro-orm/knex';
+import { Utils, type Configuration, type LoggingOptions, type Transaction } from '@mikro-orm/core';
+import { AbstractSqlDriver, LibSqlKnexDialect, type Knex } from '@mikro-orm/knex';
 import { LibSqlConnection, LibSqlPlatform } from '@mikro-orm/libsql';
 
 /**
@@ -19,13 +19,15 @@ export const SQLITE_CONNECTION_PRAGMAS = [
 
 /**
  * Prepared statements a connection keeps, by SQL text, the least recently used dropped first.
- * Preparing a statement costs about as much again as running a small query. What is kept pays
- * off for statements whose values are bound rather than written into the text: the kit's
- * `selectRows` (the loaders' lookups by key, the actor lookup) and the audit append. The ORM's
- * own statements carry their values as literals, so most of their texts are used once; a
- * hundred is room for the bound shapes without holding many of those.
+ * Preparing a statement costs about as much again as running a small query. The texts repeat
+ * because values are bound rather than written into them: the ORM's statements
+ * ({@link HubLibSqlConnection.execute}), the kit's `selectRows` and the audit append. A hundred
+ * holds the shapes a request or an ingest batch uses.
  */
 export const SQLITE_STATEMENT_CACHE_SIZE = 100;
+
+/** knex's savepoint statements, whose texts are never repeated. */
+const SAVEPOINT_STATEMENT = /^\s*(savepoint|release savepoint|rollback to savepoint)\s/i;
 
 /** libsql's connection (better-sqlite3's API), as much of it as the driver uses. */
 export interface SqliteRawConnection {
@@ -44,6 +46,9 @@ function cacheStatements(connection: SqliteRawConnection, size: number): void {
   const prepare = connection.prepare.bind(connection);
   const statements = new Map<string, unknown>();
   connection.prepare = (sql: string) => {
+    // knex names each savepoint afresh (trx1, trx2, …): kept, each would push out a statement
+    // that is used again.
+    if (SAVEPOINT_STATEMENT.test(sql)) return prepare(sql);
     let statement = statements.get(sql);
     if (statement === undefined) {
       statement = prepare(sql);
@@ -88,6 +93,11 @@ class HubLibSqlDialect extends LibSqlKnexDialect {
   override validateConnection(): boolean {
     return true;
   }
+
+  /** Called on every statement's values as it runs (knex's own maps Dates and booleans to numbers). */
+  _formatBindings(bindings: readonly unknown[] | undefined): unknown[] {
+    return bindings ? bindings.map(libsqlBinding) : [];
+  }
 }
 
 /**
@@ -106,10 +116,107 @@ export class HubLibSqlPlatform extends LibSqlPlatform {
   }
 }
 
+/**
+ * The values of a statement MikroORM would write into its text as literals, if each has a
+ * binding that SQLite stores and compares as it would the literal (see
+ * {@link libsqlBinding}); else null, and the statement keeps MikroORM's way (an array, an
+ * object, a raw fragment, a number that is not a safe integer or a finite fraction).
+ */
+export function sqliteBindable(params: readonly unknown[]): unknown[] | null {
+  const bindable: unknown[] = new Array(params.length);
+  for (let i = 0; i < params.length; i += 1) {
+    const value = params[i];
+    if (value === undefined || value === null) bindable[i] = null;
+    else if (
+      typeof value === 'string' ||
+      typeof value === 'bigint' ||
+      typeof value === 'boolean' ||
+      Buffer.isBuffer(value) ||
+      (typeof value === 'number' &&
+        (Number.isSafeInteger(value) || (Number.isFinite(value) && !Number.isInteger(value)))) ||
+      (value instanceof Date && Number.isSafeInteger(value.getTime()))
+    ) {
+      bindable[i] = value;
+    } else return null;
+  }
+  return bindable;
+}
+
+/**
+ * A value as libsql binds it so that SQLite stores and compares what MikroORM's literal for it
+ * would stand for. libsql binds every JS number as a REAL, so an integer goes as a BigInt: a
+ * REAL is stored differently in a column of text affinity or none ('5.0' rather than '5'). A
+ * Date is its milliseconds, as the platform writes it (`quoteValue`). A boolean is 1 or 0, as
+ * SQLite reads `true` and `false`: libsql cannot bind a boolean, and aborts the process if asked.
+ */
+export function libsqlBinding(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (value instanceof Date) return BigInt(value.getTime());
+  return value;
+}
+
+/** The number of `?` placeholders in `sql`, or -1 when it has `??` or `\\?` (knex's own forms). */
+function placeholders(sql: string): number {
+  let count = 0;
+  for (let at = sql.indexOf('?'); at !== -1; at = sql.indexOf('?', at + 1)) {
+    if (sql[at + 1] === '?' || sql[at - 1] === '\\') return -1;
+    count += 1;
+  }
+  return count;
+}
+
 class HubLibSqlConnection extends LibSqlConnection {
   override createKnex(): void {
     this.client = this.createKnexClient(HubLibSqlDialect as never);
     this.connected = true;
+  }
+
+  /**
+   * MikroORM's `execute` with the values bound to the statement's placeholders, where MikroORM
+   * writes them into the SQL text as literals. The text is then the same for every run of a
+   * statement's shape, whichever case or child it is about, so the connection prepares it once
+   * ({@link SQLITE_STATEMENT_CACHE_SIZE}); before, nearly every statement of the ORM's was
+   * prepared afresh. Values without an exact binding ({@link sqliteBindable}) go MikroORM's way.
+   * The statement is logged and counted as MikroORM logs it.
+   */
+  override async execute<T>(
+    queryOrKnex: string | Knex.QueryBuilder | Knex.Raw,
+    params: unknown[] = [],
+    method: 'all' | 'get' | 'run' = 'all',
+    ctx?: Transaction,
+    loggerContext?: LoggingOptions,
+  ): Promise<T> {
+    let sql: string;
+    if (Utils.isObject<Knex.QueryBuilder | Knex.Raw>(queryOrKnex)) {
+      ctx ??= (queryOrKnex as unknown as { client: { transacting?: boolean } }).client.transacting
+        ? (queryOrKnex as Transaction)
+        : undefined;
+      const native = queryOrKnex.toSQL();
+      sql = native.sql;
+      params = [...(native.bindings ?? [])];
+    } else {
+      sql = queryOrKnex;
+    }
+    const bindings = params.length > 0 ? sqliteBindable(params) : null;
+    if (!bindings || placeholders(sql) !== params.length) {
+      return super.execute<never>(sql, params, method, ctx, loggerContext);
+    }
+    sql = this.config.get('onQuery')(sql, params);
+    await this.ensureConnection();
+    const logger = this.config.getLogger();
+    const logged = logger.isEnabled('query-params', loggerContext)
+      ? this.platform.formatQuery(sql, params)
+      : sql;
+    return this.executeQuery(
+      logged,
+      async () => {
+        const query = this.getKnex().raw(sql, bindings as Knex.RawBinding[]);
+        if (ctx) query.transacting(ctx as Knex.Transaction);
+        return this.transformRawResult<T>(await query, method);
+      },
+      { query: sql, params, ...loggerContext },
+    );
   }
 }
 
