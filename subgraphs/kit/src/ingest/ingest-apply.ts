@@ -118,7 +118,14 @@ export async function applyIngestBatch(
 ): Promise<IngestOutcome[]> {
   return em.transactional(async (batch) => {
     const outcomes: IngestOutcome[] = [];
-    for (const item of items) outcomes.push(await applyOne(batch, item, options));
+    for (const item of items) {
+      outcomes.push(await applyOne(batch, item, options));
+      // Each record's savepoint hands what it flushed to `batch`, which merges them in one by
+      // one after listing every entity it holds: kept, a batch of 500 records listed about
+      // 2,500 entities for each record's. No record reads them (each starts in a clear fork)
+      // and nothing of theirs is left to flush.
+      batch.clear();
+    }
     return outcomes;
   });
 }
