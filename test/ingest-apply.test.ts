@@ -246,6 +246,38 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
       expect(await count('cases', 'select count(*) as n from child_subject')).toBe(children);
     });
 
+    it('refuses a possible match when a date of birth is missing on either side', async () => {
+      // A child recorded without a date of birth, then the same name with one: nothing tells
+      // them apart.
+      const undated = child('Patient/robin', '1', {
+        name: 'Robin Undated',
+        identifiers: [{ system: FHIR_NHS, value: nhsNumber(401023401) }],
+      });
+      expect(await apply('cases', 'health', 'health', [undated])).toEqual([
+        { status: 'created' },
+      ]);
+      const children = await count('cases', 'select count(*) as n from child_subject');
+      const dated = child('Patient/robin-2', '1', {
+        name: 'ROBIN undated',
+        dateOfBirth: '2016-04-01',
+        identifiers: [{ system: FHIR_NHS, value: nhsNumber(401023402) }],
+      });
+      // And a child given without one, named as the demo's Jayden Cole (recorded with one).
+      const jayden = child('Patient/jayden-undated', '1', {
+        name: 'Jayden Cole',
+        identifiers: [{ system: FHIR_NHS, value: nhsNumber(401023403) }],
+      });
+      const outcomes = await apply('cases', 'health', 'health', [dated, jayden]);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: 'rejected', field: 'child' });
+        expect((outcome as { message: string }).message).toContain(
+          'a person must confirm whether it is the same child',
+        );
+      }
+      expect(outcomes).toHaveLength(2);
+      expect(await count('cases', 'select count(*) as n from child_subject')).toBe(children);
+    });
+
     it("links another plugin's record to the same child by a shared strong identifier", async () => {
       const outcomes = await apply('cases', 'police', 'police', [
         child('PPN/77', 'a', {

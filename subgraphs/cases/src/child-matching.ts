@@ -1,4 +1,4 @@
-import { AuditEntry, HubError } from '@hub/kit';
+import { AuditEntry, HubError, selectRows } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
 import type { CasesContext } from './context.js';
 import { ChildIdentifier } from './entities/child-identifier.entity.js';
@@ -116,13 +116,7 @@ export async function matchChild(
     }))
     // One insertion order for every request, so two of them never wait on each other's rows.
     .sort((a, b) => compare(a.system, b.system) || compare(a.value, b.value));
-  const known =
-    identifiers.length > 0
-      ? await em.find(ChildIdentifier, {
-          boardId,
-          $or: identifiers.map(({ system, value }) => ({ system, value })),
-        })
-      : [];
+  const known = identifiers.length > 0 ? await knownIdentifiers(em, boardId, identifiers) : [];
   const childIds = [...new Set(known.map((row) => row.childId))].sort();
   const systems = [...new Set(known.map((row) => row.system))].sort();
   if (childIds.length > 1) {
@@ -195,15 +189,20 @@ async function refusePossibleMatch(
 ): Promise<void> {
   const name = comparableName(input.name);
   const dateOfBirth = input.dateOfBirth ?? null;
-  const fields = ['id', 'name', 'dateOfBirth'] as const;
+  const children = (condition: string, params: unknown[]) =>
+    selectRows<{ id: string; name: string }>(
+      em,
+      `select id, name from child_subject where board_id = ?${condition}`,
+      [boardId, ...params],
+    );
   // Two lookups on the (board, date of birth) index rather than one `or`, which neither SQLite
   // nor PostgreSQL reliably answers from the index: that read every child of the board.
   const candidates = dateOfBirth
     ? [
-        ...(await em.find(ChildSubject, { boardId, dateOfBirth }, { fields })),
-        ...(await em.find(ChildSubject, { boardId, dateOfBirth: null }, { fields })),
+        ...(await children(' and date_of_birth = ?', [dateOfBirth])),
+        ...(await children(' and date_of_birth is null', [])),
       ]
-    : await em.find(ChildSubject, { boardId }, { fields });
+    : await children('', []);
   const alike = candidates.filter((candidate) => comparableName(candidate.name) === name);
   if (alike.length === 0) return;
   throw new ChildMatchRefusedError(
@@ -247,6 +246,24 @@ export async function auditChildMatchRefusal(
       `createCase refused ${refusals} times in 24 hours for identifiers recorded for another child: see the audit log (${CHILD_MATCH_REFUSED})`,
     );
   }
+}
+
+/**
+ * The board's identifiers among `identifiers`, as rows rather than entities: nothing changes
+ * them, and an ORM query cost five times the statement (matching runs for every ingested child
+ * and case; docs/decisions.md, "Performance").
+ */
+function knownIdentifiers(
+  em: EntityManager,
+  boardId: string,
+  identifiers: readonly { system: string; value: string }[],
+): Promise<Pick<ChildIdentifier, 'childId' | 'system' | 'value'>[]> {
+  const pairs = identifiers.map(() => '("system" = ? and "value" = ?)').join(' or ');
+  return selectRows(
+    em,
+    `select child_id as "childId", "system", "value" from child_identifier where board_id = ? and (${pairs})`,
+    [boardId, ...identifiers.flatMap(({ system, value }) => [system, value])],
+  );
 }
 
 function compare(a: string, b: string): number {
