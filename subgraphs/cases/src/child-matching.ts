@@ -1,4 +1,4 @@
-import { AuditEntry, HubError, selectRows } from '@hub/kit';
+import { AuditEntry, findByKeys, HubError, selectRows } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
 import type { CasesContext } from './context.js';
 import { ChildIdentifier } from './entities/child-identifier.entity.js';
@@ -145,7 +145,7 @@ export async function matchChild(
   let created = false;
   if (options.linkedChildId) {
     if (childIds.length === 1 && childIds[0] !== options.linkedChildId) refuseKnown();
-    child = await em.findOneOrFail(ChildSubject, { id: options.linkedChildId, boardId });
+    child = await boardChild(em, options.linkedChildId, boardId);
     if (!isSameChild(child, input)) {
       throw new ChildMatchRefusedError(
         'CONFLICT',
@@ -156,7 +156,7 @@ export async function matchChild(
       );
     }
   } else if (childIds.length === 1) {
-    child = await em.findOneOrFail(ChildSubject, { id: childIds[0], boardId });
+    child = await boardChild(em, childIds[0], boardId);
     if (!isSameChild(child, input)) refuseKnown();
   } else {
     if (options.refusePossibleMatch) await refusePossibleMatch(em, boardId, input, field);
@@ -246,6 +246,16 @@ export async function auditChildMatchRefusal(
       `createCase refused ${refusals} times in 24 hours for identifiers recorded for another child: see the audit log (${CHILD_MATCH_REFUSED})`,
     );
   }
+}
+
+/**
+ * The board's child of that id, which its identifier or a ledger entry named (so it exists):
+ * `findOneOrFail` by id and board, through the kit's lookup by key rather than a query.
+ */
+async function boardChild(em: EntityManager, id: string, boardId: string): Promise<ChildSubject> {
+  const [child] = await findByKeys(em, ChildSubject, 'id', [id]);
+  if (child?.boardId !== boardId) throw new Error(`child ${id} is not on board ${boardId}`);
+  return child;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { selectRows } from '../loaders.js';
 import type { Logger } from '../log.js';
 import type { EventBus, HubEvent } from './bus.js';
 import { OutboxEvent } from './outbox-event.entity.js';
@@ -140,8 +141,13 @@ export async function consumeOnce(
   apply: (em: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   return orm.em.fork().transactional(async (em) => {
-    const seen = await em.findOne(ProcessedEvent, { consumer, eventId: event.id });
-    if (seen) return false;
+    // A row, not an entity: an ORM query cost five times the statement, once per event.
+    const seen = await selectRows(
+      em,
+      'select 1 as seen from processed_event where consumer = ? and event_id = ?',
+      [consumer, event.id],
+    );
+    if (seen.length > 0) return false;
     em.persist(em.create(ProcessedEvent, { consumer, eventId: event.id, processedAt: new Date() }));
     await apply(em);
     return true;
