@@ -253,9 +253,7 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
         name: 'Robin Undated',
         identifiers: [{ system: FHIR_NHS, value: nhsNumber(401023401) }],
       });
-      expect(await apply('cases', 'health', 'health', [undated])).toEqual([
-        { status: 'created' },
-      ]);
+      expect(await apply('cases', 'health', 'health', [undated])).toEqual([{ status: 'created' }]);
       const children = await count('cases', 'select count(*) as n from child_subject');
       const dated = child('Patient/robin-2', '1', {
         name: 'ROBIN undated',
