@@ -72,9 +72,10 @@ export function selectRows<R>(em: EntityManager, sql: string, params: unknown[])
   return connection.executeQuery(
     sql,
     async () => {
-      const query = connection.getKnex().raw(sql, params as Knex.RawBinding[]);
-      const transaction = context.getTransactionContext<Knex.Transaction>();
-      if (transaction) query.transacting(transaction);
+      // A transaction's own `raw` is what `transacting` would make (knex's `transacting` also
+      // walks the transaction's properties with lodash's isEmpty, 1–2 % of ingest's CPU).
+      const knex = context.getTransactionContext<Knex.Transaction>() ?? connection.getKnex();
+      const query = knex.raw(sql, params as Knex.RawBinding[]);
       return connection.transformRawResult<R[]>(await query, 'all');
     },
     { query: sql, params, ...context.getLoggerContext({ disableContextResolution: true }) },

@@ -211,9 +211,12 @@ class HubLibSqlConnection extends LibSqlConnection {
     return this.executeQuery(
       logged,
       async () => {
-        const query = this.getKnex().raw(sql, bindings as Knex.RawBinding[]);
-        if (ctx) query.transacting(ctx as Knex.Transaction);
-        return this.transformRawResult<T>(await query, method);
+        // The transaction's own `raw`, as in the kit's `selectRows`.
+        const knex = (ctx as Knex.Transaction | undefined) ?? this.getKnex();
+        return this.transformRawResult<T>(
+          await knex.raw(sql, bindings as Knex.RawBinding[]),
+          method,
+        );
       },
       { query: sql, params, ...loggerContext },
     );
