@@ -1,4 +1,5 @@
-import { AuditEntry, findByKeys, HubError, selectRows } from '@hub/kit';
+import { randomUUID } from 'node:crypto';
+import { AuditEntry, findByKeys, HubError, insertRows, selectRows } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
 import type { CasesContext } from './context.js';
 import { ChildIdentifier } from './entities/child-identifier.entity.js';
@@ -170,10 +171,17 @@ export async function matchChild(
     await em.flush();
   }
   const missing = identifiers.filter((i) => !isKnown(i));
-  for (const { system, value } of missing) {
-    em.create(ChildIdentifier, { childId: child.id, boardId, system, value });
-  }
-  await em.flush();
+  await insertRows(
+    em,
+    ChildIdentifier,
+    missing.map(({ system, value }) => ({
+      id: randomUUID(),
+      childId: child.id,
+      boardId,
+      system,
+      value,
+    })),
+  );
   return { child, created, addedIdentifiers: created ? 0 : missing.length };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { canonicalRecordSchema, Role, type AgencyKind, type AgencyRef } from '@hub/schema';
 import type { Router } from 'express';
@@ -6,6 +7,7 @@ import type { RequestMeta } from '../actor.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { HubError, isClientErrorCode, violatedUniqueKey } from '../errors.js';
 import type { Logger } from '../log.js';
+import { insertRows } from '../insert-rows.js';
 import { selectRows } from '../loaders.js';
 import { IngestLedgerEntry } from './ingest-ledger.entity.js';
 
@@ -165,13 +167,16 @@ async function applyOne(
             previous.sourceVersion = record.sourceVersion;
             previous.lastAppliedAt = options.now;
           } else {
-            tx.create(IngestLedgerEntry, {
-              ...key,
-              sourceVersion: record.sourceVersion,
-              entityId: applied.entityId,
-              firstAppliedAt: options.now,
-              lastAppliedAt: options.now,
-            });
+            await insertRows(tx, IngestLedgerEntry, [
+              {
+                id: randomUUID(),
+                ...key,
+                sourceVersion: record.sourceVersion,
+                entityId: applied.entityId,
+                firstAppliedAt: options.now,
+                lastAppliedAt: options.now,
+              },
+            ]);
           }
           return { status: applied.outcome };
         },

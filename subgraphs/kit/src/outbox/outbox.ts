@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { insertRows } from '../insert-rows.js';
 import { selectRows } from '../loaders.js';
 import type { Logger } from '../log.js';
 import type { EventBus, HubEvent } from './bus.js';
@@ -148,7 +149,9 @@ export async function consumeOnce(
       [consumer, event.id],
     );
     if (seen.length > 0) return false;
-    em.persist(em.create(ProcessedEvent, { consumer, eventId: event.id, processedAt: new Date() }));
+    await insertRows(em, ProcessedEvent, [
+      { consumer, eventId: event.id, processedAt: new Date() },
+    ]);
     await apply(em);
     return true;
   });
