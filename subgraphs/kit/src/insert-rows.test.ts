@@ -36,7 +36,10 @@ describe.each(databaseKinds)('insertRows on %s', (kind) => {
 
     const read = async (type: string) =>
       (await db.orm.em.fork().find(OutboxEvent, { type }, { orderBy: { seq: 'asc' } })).map(
-        ({ seq, id, type: _type, ...rest }) => ({ seqIsNumber: typeof seq === 'number', ...rest }),
+        ({ seq, id: _id, type: _type, ...rest }) => ({
+          seqIsNumber: typeof seq === 'number',
+          ...rest,
+        }),
       );
     const fromRows = await read('ByRows');
     expect(fromRows).toHaveLength(2);
