@@ -120,7 +120,9 @@ export class HubLibSqlPlatform extends LibSqlPlatform {
  * The values of a statement MikroORM would write into its text as literals, if each has a
  * binding that SQLite stores and compares as it would the literal (see
  * {@link libsqlBinding}); else null, and the statement keeps MikroORM's way (an array, an
- * object, a raw fragment, a number that is not a safe integer or a finite fraction).
+ * object, a raw fragment, a number that is not a safe integer or a finite fraction, a BigInt:
+ * knex writes a failed statement's values into its error message and cannot write a BigInt,
+ * so the database's own error would be lost).
  */
 export function sqliteBindable(params: readonly unknown[]): unknown[] | null {
   const bindable: unknown[] = new Array(params.length);
@@ -129,7 +131,6 @@ export function sqliteBindable(params: readonly unknown[]): unknown[] | null {
     if (value === undefined || value === null) bindable[i] = null;
     else if (
       typeof value === 'string' ||
-      typeof value === 'bigint' ||
       typeof value === 'boolean' ||
       Buffer.isBuffer(value) ||
       (typeof value === 'number' &&
