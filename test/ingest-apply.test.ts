@@ -72,9 +72,17 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
     integration: string,
     plugin: string,
     records: CanonicalRecordInput[],
+    correlationId: string = randomUUID(),
   ): Promise<IngestOutcome[]> => {
     const client = new InternalClient(baseUrl(subgraph), secretKey(t.internalSecret), 'gateway');
-    const answer = await client.post<Outcomes>('/ingest/apply', body(integration, plugin, records));
+    const answer = await client.post<Outcomes>(
+      '/ingest/apply',
+      body(integration, plugin, records),
+      {
+        correlationId,
+        ip: null,
+      },
+    );
     return answer.outcomes;
   };
   /** The same call, answering the status and body whatever they are. */
@@ -649,6 +657,49 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
       expect(records.at(-1)!.text).toContain(
         'it now reads: Discussed by phone; CSC will reconsider',
       );
+    });
+    it('asks the cases subgraph as much for a batch of four disagreements as for one', async () => {
+      // Four cases of four children, so that no record's facts are another's.
+      const sources = [1, 2, 3, 4, 5].map((n) => `PPN/facts-${n}`);
+      const opened = await apply(
+        'cases',
+        'police',
+        'police',
+        sources.map(
+          (sourceId, i) =>
+            ({
+              kind: 'case',
+              sourceId,
+              sourceVersion: '1',
+              child: {
+                name: `Facts Child ${'ABCDE'[i]}`,
+                dateOfBirth: `2018-0${i + 1}-11`,
+                identifiers: [{ system: 'police-person-id', value: `NB-PP-FACTS-${i}` }],
+              },
+              planType: 'CHILD_IN_NEED',
+              leadAgency: { kind: 'CHILDRENS_SOCIAL_CARE' },
+              involvedAgencies: [{ kind: 'CHILDRENS_SOCIAL_CARE' }],
+            }) as CanonicalRecordInput,
+        ),
+      );
+      expect(opened).toEqual(sources.map(() => ({ status: 'created' })));
+      /** Statements the cases subgraph ran for one batch applied by the escalations subgraph. */
+      const casesStatements = async (about: string[]) => {
+        const correlationId = randomUUID();
+        const records = about.map((caseSourceId) =>
+          disagreement(`DIS/${caseSourceId}`, '1', { caseSourceId }),
+        );
+        expect(await apply('escalations', 'police', 'police', records, correlationId)).toEqual(
+          records.map(() => ({ status: 'created' })),
+        );
+        return t.db('cases').queries.countForRequest(correlationId);
+      };
+      const one = await casesStatements(sources.slice(0, 1));
+      const four = await casesStatements(sources.slice(1));
+      // The batch's facts (its cases, the people it names, their line managers) are asked for
+      // together before it is applied, not record by record.
+      expect(one).toBeGreaterThan(0);
+      expect(four).toBe(one);
     });
   });
 

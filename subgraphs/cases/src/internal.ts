@@ -1,5 +1,5 @@
 import type { HubDatabase } from '@hub/kit';
-import { isUuid, selectRows } from '@hub/kit';
+import { internalRequestMeta, isUuid, selectRows } from '@hub/kit';
 import type { Response, Router } from 'express';
 import { Agency } from './entities/agency.entity.js';
 import { Board } from './entities/board.entity.js';
@@ -101,7 +101,9 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
    * data, visible on their board anyway; nothing about a child is answered here.
    */
   router.post('/facts', async (req, res) => {
-    const em = db.orm.em.fork();
+    const em = db.orm.em.fork({
+      loggerContext: { correlationId: internalRequestMeta(res).correlationId },
+    });
     const ask = (req.body ?? {}) as Record<string, unknown>;
     const find = async <T extends object>(entity: new () => T, key: string): Promise<T[]> => {
       const wanted = ids(ask[key]);

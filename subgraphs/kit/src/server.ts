@@ -84,6 +84,15 @@ interface Authenticated {
   meta: RequestMeta;
 }
 
+/**
+ * The request facts (correlation id, client address) of a call to an `/internal` route, as the
+ * calling service signed them: for its log lines and its EntityManager's `loggerContext`, so the
+ * statements it sends are counted and logged under the request that caused them.
+ */
+export function internalRequestMeta(res: Response): RequestMeta {
+  return (res.locals.auth as Authenticated).meta;
+}
+
 function requireActor(key: Uint8Array, log: Logger, serviceOnly: boolean) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {

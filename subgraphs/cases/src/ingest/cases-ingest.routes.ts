@@ -4,6 +4,7 @@ import {
   ingestApplyRoute,
   IngestLedgerEntry,
   integrationRefusal,
+  internalRequestMeta,
   isUuid,
   type HubDatabase,
   type RequestMeta,
@@ -93,7 +94,9 @@ export function casesIngestRoutes(
       return;
     }
     const { agencyId, cases, emails } = parsed.data;
-    const em = db.orm.em.fork();
+    const em = db.orm.em.fork({
+      loggerContext: { correlationId: internalRequestMeta(res).correlationId },
+    });
     const agency = await em.findOne(Agency, { id: agencyId });
     if (!agency) {
       res.json({ cases: [], practitioners: [], agencies: [] });

@@ -14,6 +14,7 @@ import {
 import type { Router } from 'express';
 import {
   createFactLoaders,
+  primeFacts,
   type AgencyFact,
   type FactLoaders,
   type PractitionerFact,
@@ -77,6 +78,14 @@ export function escalationsIngestRoutes(
         { agencyId: agency.id, cases: [...pairs.values()], emails: [...emails] },
         meta,
       );
+      // Everything the rules will ask the cases subgraph about, in a call or a few, rather than
+      // one call after another per record (also before the transaction opens).
+      await primeFacts(client, meta, facts, {
+        boards: [agency.boardId],
+        agencies: lookup.agencies.map((a) => a.id),
+        practitioners: lookup.practitioners.map((p) => p.id),
+        cases: lookup.cases.map((c) => c.caseId),
+      });
       const actor: CaseworkActor = {
         kind: 'practitioner',
         id: practitioner.id,

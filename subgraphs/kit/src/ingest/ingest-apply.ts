@@ -9,6 +9,7 @@ import { HubError, isClientErrorCode, violatedUniqueKey } from '../errors.js';
 import type { Logger } from '../log.js';
 import { insertRows } from '../insert-rows.js';
 import { selectRows } from '../loaders.js';
+import { internalRequestMeta } from '../server.js';
 import { IngestLedgerEntry } from './ingest-ledger.entity.js';
 
 /** Most records one `POST /internal/ingest/apply` takes (the gateway sends smaller batches). */
@@ -263,11 +264,6 @@ export function integrationRefusal(
   return null;
 }
 
-/** Where the express routes keep the verified actor and request facts (server.ts). */
-interface Authenticated {
-  meta: RequestMeta;
-}
-
 /** How one subgraph checks the integration account and applies a batch. */
 export interface IngestRouteOptions<S> {
   log: Logger;
@@ -297,7 +293,7 @@ function describeIssues(error: z.ZodError): { field: string; message: string }[]
  */
 export function ingestApplyRoute<S>(router: Router, options: IngestRouteOptions<S>): void {
   router.post('/ingest/apply', async (req, res) => {
-    const { meta } = res.locals.auth as Authenticated;
+    const meta = internalRequestMeta(res);
     const parsed = ingestApplyRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const issues = describeIssues(parsed.error);
