@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { canonicalRecordSchema, Role, type AgencyKind, type AgencyRef } from '@hub/schema';
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -109,7 +110,7 @@ export interface IngestBatchOptions {
 }
 
 /**
- * Applies a batch in one transaction, each record in a nested transaction (a savepoint on both
+ * Applies a batch in one transaction, each record in a savepoint of its own (on both
  * SQLite and PostgreSQL), in order, so a later record may build on an earlier one of the same
  * batch. A rejected record rolls back only itself; any other error rolls back the whole batch and
  * is thrown. Idempotent by (agency, plugin, kind, source id) and source version: a version
@@ -122,14 +123,9 @@ export async function applyIngestBatch(
 ): Promise<IngestOutcome[]> {
   return em.transactional(async (batch) => {
     const outcomes: IngestOutcome[] = [];
-    for (const item of items) {
-      outcomes.push(await applyOne(batch, item, options));
-      // Each record's savepoint hands what it flushed to `batch`, which merges them in one by
-      // one after listing every entity it holds: kept, a batch of 500 records listed about
-      // 2,500 entities for each record's. No record reads them (each starts in a clear fork)
-      // and nothing of theirs is left to flush.
-      batch.clear();
-    }
+    // Each record works in a fork of its own, so `batch` never holds the records' entities
+    // (merged into it, a batch of 500 records listed about 2,500 of them for each record).
+    for (const item of items) outcomes.push(await applyOne(batch, item, options));
     return outcomes;
   });
 }
@@ -149,41 +145,23 @@ async function applyOne(
   }
   const key = { agencyId: options.agencyId, plugin, kind: record.kind, sourceId: record.sourceId };
   for (let attempt = 1; ; attempt += 1) {
+    // A clear fork per record, in the batch's transaction: a rolled-back record leaves no
+    // changed entity behind for the batch's final flush to write.
+    const tx = batch.fork({ clear: true, keepTransactionContext: true });
+    await statement(tx, `savepoint ${RECORD_SAVEPOINT}`);
     try {
-      // A clear fork per record: a rolled-back record leaves no changed entity behind for the
-      // batch's final flush to write.
-      return await batch.transactional(
-        async (tx): Promise<IngestOutcome> => {
-          // Read as a row first: most records are new or unchanged, and an ORM query cost
-          // five times the statement. A changed record's entry is then loaded to be updated.
-          const [row] = await selectRows<{ id: string; sourceVersion: string }>(
-            tx,
-            'select id, source_version as "sourceVersion" from ingest_ledger where agency_id = ? and plugin = ? and kind = ? and source_id = ?',
-            [key.agencyId, key.plugin, key.kind, key.sourceId],
-          );
-          if (row?.sourceVersion === record.sourceVersion) return { status: 'unchanged' };
-          const previous = row ? await tx.findOneOrFail(IngestLedgerEntry, { id: row.id }) : null;
-          const applied = await options.apply(tx, item, previous);
-          if (previous) {
-            previous.sourceVersion = record.sourceVersion;
-            previous.lastAppliedAt = options.now;
-          } else {
-            await insertRows(tx, IngestLedgerEntry, [
-              {
-                id: randomUUID(),
-                ...key,
-                sourceVersion: record.sourceVersion,
-                entityId: applied.entityId,
-                firstAppliedAt: options.now,
-                lastAppliedAt: options.now,
-              },
-            ]);
-          }
-          return { status: applied.outcome };
-        },
-        { clear: true },
-      );
+      const outcome = await applyInSavepoint(tx, item, key, options);
+      await tx.flush();
+      await statement(tx, `release savepoint ${RECORD_SAVEPOINT}`);
+      return outcome;
     } catch (error) {
+      try {
+        await statement(tx, `rollback to savepoint ${RECORD_SAVEPOINT}`);
+        await statement(tx, `release savepoint ${RECORD_SAVEPOINT}`);
+      } catch {
+        // The transaction itself is gone (a lost connection): the batch fails with the cause.
+        throw error;
+      }
       if (error instanceof IngestRejection) {
         if (error.audit) await options.audit(error.audit, batch);
         return { status: 'rejected', field: error.field, message: error.message };
@@ -194,6 +172,55 @@ async function applyOne(
       throw error;
     }
   }
+}
+
+/**
+ * Each record's savepoint, written as SQL rather than as a nested `em.transactional`, which
+ * costs a fork, a knex transactor and the ORM's commit for every record (docs/decisions.md,
+ * "Performance"). A fixed name: records are applied one after another, never nested.
+ */
+const RECORD_SAVEPOINT = 'ingest_record';
+
+/** Runs a statement that answers nothing (a savepoint) in `em`'s transaction. */
+async function statement(em: EntityManager, sql: string): Promise<void> {
+  const context = em.getContext(false) as SqlEntityManager;
+  await context.execute(sql, [], 'run', context.getLoggerContext({ disableContextResolution: true }));
+}
+
+/** What one record does inside its savepoint: the ledger's check, the record, the ledger's entry. */
+async function applyInSavepoint(
+  tx: EntityManager,
+  item: IngestItem,
+  key: { agencyId: string; plugin: string; kind: string; sourceId: string },
+  options: IngestBatchOptions,
+): Promise<IngestOutcome> {
+  const { record } = item;
+  // Read as a row first: most records are new or unchanged, and an ORM query cost five times
+  // the statement. A changed record's entry is then loaded to be updated.
+  const [row] = await selectRows<{ id: string; sourceVersion: string }>(
+    tx,
+    'select id, source_version as "sourceVersion" from ingest_ledger where agency_id = ? and plugin = ? and kind = ? and source_id = ?',
+    [key.agencyId, key.plugin, key.kind, key.sourceId],
+  );
+  if (row?.sourceVersion === record.sourceVersion) return { status: 'unchanged' };
+  const previous = row ? await tx.findOneOrFail(IngestLedgerEntry, { id: row.id }) : null;
+  const applied = await options.apply(tx, item, previous);
+  if (previous) {
+    previous.sourceVersion = record.sourceVersion;
+    previous.lastAppliedAt = options.now;
+  } else {
+    await insertRows(tx, IngestLedgerEntry, [
+      {
+        id: randomUUID(),
+        ...key,
+        sourceVersion: record.sourceVersion,
+        entityId: applied.entityId,
+        firstAppliedAt: options.now,
+        lastAppliedAt: options.now,
+      },
+    ]);
+  }
+  return { status: applied.outcome };
 }
 
 /** An agency of a board as the directory has it, for resolving an {@link AgencyRef}. */
