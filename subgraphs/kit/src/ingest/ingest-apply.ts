@@ -184,7 +184,12 @@ const RECORD_SAVEPOINT = 'ingest_record';
 /** Runs a statement that answers nothing (a savepoint) in `em`'s transaction. */
 async function statement(em: EntityManager, sql: string): Promise<void> {
   const context = em.getContext(false) as SqlEntityManager;
-  await context.execute(sql, [], 'run', context.getLoggerContext({ disableContextResolution: true }));
+  await context.execute(
+    sql,
+    [],
+    'run',
+    context.getLoggerContext({ disableContextResolution: true }),
+  );
 }
 
 /** What one record does inside its savepoint: the ledger's check, the record, the ledger's entry. */
