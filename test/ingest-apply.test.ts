@@ -212,6 +212,28 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
       ).toBe(1);
     });
 
+    it('applies a record sent in many batches at once exactly once', async () => {
+      // As two gateways (or a client's retries) may: each batch reads the ledger before any
+      // has committed; on PostgreSQL the later ones then clash on the child's identifier, roll
+      // back to the record's savepoint and look again.
+      const record = child('Patient/twice', '1', {
+        name: 'Noah Twice',
+        dateOfBirth: '2016-08-09',
+        identifiers: [{ system: FHIR_NHS, value: nhsNumber(401077700) }],
+      });
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, () => apply('cases', 'health', 'health', [record])),
+      );
+      const statuses = outcomes.map(([outcome]) => outcome!.status).sort();
+      expect(statuses).toEqual(['created', ...Array(11).fill('unchanged')]);
+      expect(await ledger('cases', 'Patient/twice')).toHaveLength(1);
+      expect(
+        await count('cases', 'select count(*) as n from child_subject where name = ?', [
+          'Noah Twice',
+        ]),
+      ).toBe(1);
+    });
+
     it('refuses to link when the name disagrees, writes nothing and audits the refusal', async () => {
       const children = await count('cases', 'select count(*) as n from child_subject');
       const outcomes = await apply('cases', 'health', 'health', [
