@@ -75,9 +75,12 @@ export interface ChildMatchOptions {
   linkedChildId?: string;
 }
 
+/** A child as matching answers it: what it compared, and the id a case links to. */
+export type MatchedChild = Pick<ChildSubject, 'id' | 'boardId' | 'name' | 'dateOfBirth'>;
+
 /** The child matched, and what matching wrote. */
 export interface ChildMatch {
-  child: ChildSubject;
+  child: MatchedChild;
   created: boolean;
   /** Identifiers the child lacked and now has. */
   addedIdentifiers: number;
@@ -94,7 +97,7 @@ export async function findOrCreateChild(
   em: EntityManager,
   boardId: string,
   input: ChildSubjectInput,
-): Promise<ChildSubject> {
+): Promise<MatchedChild> {
   return (await matchChild(em, boardId, input)).child;
 }
 
@@ -142,7 +145,7 @@ export async function matchChild(
     );
   };
 
-  let child: ChildSubject;
+  let child: MatchedChild;
   let created = false;
   if (options.linkedChildId) {
     if (childIds.length === 1 && childIds[0] !== options.linkedChildId) refuseKnown();
@@ -161,14 +164,16 @@ export async function matchChild(
     if (!isSameChild(child, input)) refuseKnown();
   } else {
     if (options.refusePossibleMatch) await refusePossibleMatch(em, boardId, input, field);
-    child = em.create(ChildSubject, {
+    child = {
+      id: randomUUID(),
       boardId,
       name: input.name.trim(),
       dateOfBirth: input.dateOfBirth ?? null,
-    });
+    };
     created = true;
-    // Foreign keys are plain columns (no ORM relations), so the child is flushed first.
-    await em.flush();
+    // Written at once as a row, not an entity flushed by the unit of work: nothing here changes
+    // it again, and its identifiers and case refer to it (foreign keys are plain columns).
+    await insertRows(em, ChildSubject, [{ ...child, createdAt: new Date() }]);
   }
   const missing = identifiers.filter((i) => !isKnown(i));
   await insertRows(
@@ -260,7 +265,7 @@ export async function auditChildMatchRefusal(
  * The board's child of that id, which its identifier or a ledger entry named (so it exists):
  * `findOneOrFail` by id and board, through the kit's lookup by key rather than a query.
  */
-async function boardChild(em: EntityManager, id: string, boardId: string): Promise<ChildSubject> {
+async function boardChild(em: EntityManager, id: string, boardId: string): Promise<MatchedChild> {
   const [child] = await findByKeys(em, ChildSubject, 'id', [id]);
   if (child?.boardId !== boardId) throw new Error(`child ${id} is not on board ${boardId}`);
   return child;
