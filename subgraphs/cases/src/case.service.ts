@@ -1,4 +1,10 @@
-import { allocateReference, BadUserInputError, recordEvent, type AuditEvent } from '@hub/kit';
+import {
+  allocateReference,
+  BadUserInputError,
+  inCallersTransaction,
+  recordEvent,
+  type AuditEvent,
+} from '@hub/kit';
 import type { PlanType } from '@hub/schema';
 import type { EntityManager } from '@mikro-orm/core';
 import { todayInLondon } from './calendar.js';
@@ -25,8 +31,8 @@ export interface NewCase {
 /**
  * Opens a case the one way the hub does, for createCase and for ingest alike: links or records
  * its child (child-matching.ts), takes the board's next reference, involves the agencies, and
- * writes CaseCreated and the audit entry in the same transaction (a savepoint when the caller
- * is in one).
+ * writes CaseCreated and the audit entry in the same transaction (the caller's when it is in
+ * one: ingest's record savepoint).
  */
 export async function openCase(
   em: EntityManager,
@@ -59,12 +65,13 @@ export async function openCase(
     });
     await audit({ action: 'case.create', entityType: 'Case', entityIds: [record.id] }, tx);
     return { case: record, child };
-  });
+  }, inCallersTransaction());
 }
 
 /**
  * Involves one more agency in a case (addAgencyToCase, and a new version of an ingested case):
- * the row, CaseAgencyAdded and the audit entry commit together. The primary key (case, agency)
+ * the row, CaseAgencyAdded and the audit entry commit together (in the caller's transaction
+ * when it is in one). The primary key (case, agency)
  * makes a concurrent duplicate fail rather than double up.
  */
 export async function involveAgency(
@@ -85,7 +92,7 @@ export async function involveAgency(
       { action: 'case.add-agency', entityType: 'Case', entityIds: [theCase.id, agencyId] },
       tx,
     );
-  });
+  }, inCallersTransaction());
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   BadUserInputError,
   ConflictError,
   ForbiddenError,
+  inCallersTransaction,
   NotFoundError,
   PolicyViolationError,
   recordEvent,
@@ -77,7 +78,8 @@ export interface RaiseRequest {
  * responding agency and outside the raiser's line-management chain (WHISTLEBLOWING_ROUTE), and a
  * start after stage 1 needs immediate risk, a justification and who was consulted. Writes the
  * escalation, its first stage, the concern (and the consultation) on the record, EscalationRaised,
- * StageEntered and the audit entry in one transaction; `more` adds records to it (ingest's note).
+ * StageEntered and the audit entry in one transaction (the caller's when it is in one: ingest's
+ * record savepoint); `more` adds records to it (ingest's note).
  */
 export async function raiseEscalationAs(
   deps: EscalationDeps,
@@ -194,7 +196,7 @@ export async function raiseEscalationAs(
       tx,
     );
     return escalation;
-  });
+  }, inCallersTransaction());
 }
 
 /** addEscalationRecord's input, whoever gives it. */
@@ -284,7 +286,7 @@ export async function addEscalationRecordAs(
       tx,
     );
     return record;
-  });
+  }, inCallersTransaction());
 }
 
 async function checkRespondent(

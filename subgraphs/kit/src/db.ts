@@ -4,7 +4,9 @@ import {
   DefaultLogger,
   MikroORM,
   ReflectMetadataProvider,
+  TransactionPropagation,
   type EntityClass,
+  type TransactionOptions,
   type MigrationObject,
   type LoggerOptions,
   type LogContext,
@@ -34,6 +36,19 @@ export function databaseTarget(
   const url = settings.ownDatabaseUrl ?? settings.databaseUrl;
   if (url) return { kind: 'postgres', url, schema: settings.schema ?? name };
   return { kind: 'sqlite', file: join(settings.dataDir, `${name}.sqlite`) };
+}
+
+/**
+ * `em.transactional`'s options for a service whose writes belong together and that both a
+ * resolver and ingest call (openCase, raiseEscalationAs, ...). From a resolver, which holds no
+ * transaction, it opens one, as by default. Within ingest it joins the record's savepoint
+ * rather than opening another in a fork of its own, which cost about a third of an ingested
+ * case's CPU (docs/decisions.md, "Performance"); a refusal it throws rolls back that savepoint,
+ * which holds the one record, so the writes still stand or fall together. A new object for each
+ * call: `transactional` writes the transaction it opened into the options it is given.
+ */
+export function inCallersTransaction(): TransactionOptions {
+  return { propagation: TransactionPropagation.REQUIRED };
 }
 
 /** Statement texts kept, in all and per request; beyond them statements are only counted. */
