@@ -618,6 +618,14 @@ describe.each(databaseKinds)('the escalation procedure through the gateway (%s)'
         'resolveEscalation',
       );
       expect(resolved).toMatchObject({ status: 'RESOLVED', outcome: { agreedAtStage: 2 } });
+      // Resolved, it has no current stage: a record written now sits at the last one, stage 2.
+      const late = ok<any>(
+        await as('csc', RECORD, {
+          input: { escalationId: e.id, kind: 'NOTE', text: 'Strategy discussion booked.' },
+        }),
+        'addEscalationRecord',
+      );
+      expect(late).toMatchObject({ kind: 'NOTE', stageNumber: 2 });
 
       // Immediate risk lets an escalation start later and move up without waiting; it does not
       // let an outcome stand on nothing done at its stage.

@@ -2,12 +2,12 @@ import {
   appendAudit,
   consumeOnce,
   recordEvent,
+  selectRows,
   type HubEvent,
   type SubgraphServices,
 } from '@hub/kit';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAgency } from './entities/case-agency.entity.js';
-import { Case } from './entities/case.entity.js';
 import { PanelSeat } from './entities/panel-seat.entity.js';
 
 /**
@@ -25,8 +25,18 @@ export async function subscribeCases(services: SubgraphServices): Promise<void> 
     const caseId = String(event.payload.caseId);
     const agencyId = String(event.payload.respondingAgencyId);
     await consumeOnce(services.db.orm, 'cases', event, async (em) => {
-      const theCase = await em.findOne(Case, { id: caseId });
-      if (!theCase || (await em.findOne(CaseAgency, { caseId, agencyId }))) return;
+      // Rows, not entities: nothing changes them here (and this runs for every escalation).
+      const [theCase] = await selectRows<{ boardId: string }>(
+        em,
+        'select board_id as "boardId" from case_file where id = ?',
+        [caseId],
+      );
+      const involved = await selectRows(
+        em,
+        'select 1 as involved from case_agency where case_id = ? and agency_id = ?',
+        [caseId, agencyId],
+      );
+      if (!theCase || involved.length > 0) return;
       em.create(CaseAgency, { caseId, agencyId, addedBy: `event:${event.id}` });
       recordEvent(em, 'CaseAgencyAdded', caseId, { caseId, boardId: theCase.boardId, agencyId });
       await appendAudit(

@@ -257,12 +257,16 @@ export async function addEscalationRecordAs(
     }
   });
   return deps.em.transactional(async (tx) => {
-    const stages = await tx.find(
-      EscalationStage,
-      { escalationId: escalation.id },
-      { orderBy: { number: 'asc' } },
-    );
-    const stageNumber = escalation.currentStageNumber ?? stages.at(-1)!.number;
+    // Resolved, it has no current stage: the record sits at the last one it reached.
+    const stageNumber =
+      escalation.currentStageNumber ??
+      (
+        await tx.findOneOrFail(
+          EscalationStage,
+          { escalationId: escalation.id },
+          { orderBy: { number: 'desc' } },
+        )
+      ).number;
     const record = writeRecord(tx, escalation, {
       authorId: author.id,
       kind: input.kind,

@@ -1,15 +1,16 @@
 import {
   appendAudit,
   assertCasework,
-  IngestLedgerEntry,
   IngestRejection,
   rejectionFrom,
   resolveAgencyRef,
+  selectRows,
   type Actor,
   type Applied,
   type CaseworkActor,
   type DirectoryAgency,
   type IngestItem,
+  type IngestLedgerEntry,
   type RequestMeta,
 } from '@hub/kit';
 import type { DisagreementRecord, EscalationEntryRecord, PractitionerRef } from '@hub/schema';
@@ -260,12 +261,12 @@ async function applyEntry(
   previous: IngestLedgerEntry | null,
 ): Promise<Applied> {
   // Read in the batch's transaction: the disagreement may be an earlier record of this batch.
-  const raised = await deps.em.findOne(IngestLedgerEntry, {
-    agencyId: scope.actor.agencyId,
-    plugin,
-    kind: 'disagreement',
-    sourceId: record.disagreementSourceId,
-  });
+  // A row, not an entity: nothing changes it here.
+  const [raised] = await selectRows<{ entityId: string }>(
+    deps.em,
+    'select entity_id as "entityId" from ingest_ledger where agency_id = ? and plugin = ? and kind = ? and source_id = ?',
+    [scope.actor.agencyId, plugin, 'disagreement', record.disagreementSourceId],
+  );
   if (!raised) {
     throw new IngestRejection(
       'disagreementSourceId',
