@@ -225,7 +225,10 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
         Array.from({ length: 12 }, () => apply('cases', 'health', 'health', [record])),
       );
       const statuses = outcomes.map(([outcome]) => outcome!.status).sort();
-      expect(statuses).toEqual(['created', ...Array(11).fill('unchanged')]);
+      expect(statuses, JSON.stringify(outcomes)).toEqual([
+        'created',
+        ...Array(11).fill('unchanged'),
+      ]);
       expect(await ledger('cases', 'Patient/twice')).toHaveLength(1);
       expect(
         await count('cases', 'select count(*) as n from child_subject where name = ?', [

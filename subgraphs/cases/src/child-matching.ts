@@ -163,7 +163,9 @@ export async function matchChild(
     child = await boardChild(em, childIds[0], boardId);
     if (!isSameChild(child, input)) refuseKnown();
   } else {
-    if (options.refusePossibleMatch) await refusePossibleMatch(em, boardId, input, field);
+    if (options.refusePossibleMatch) {
+      await refusePossibleMatch(em, boardId, input, identifiers, field);
+    }
     child = {
       id: randomUUID(),
       boardId,
@@ -193,27 +195,40 @@ export async function matchChild(
 /**
  * Refuses a new child when the board has one of the same comparable name that no date of birth
  * tells apart (equal, or missing on either side) and that shares none of its identifiers.
+ *
+ * "Shares none" is asked in the same statement as the namesakes. Asked apart (matching's lookup
+ * of the identifiers comes first), a request recording the same child at the same moment could
+ * commit between the two on PostgreSQL, whose statements each see what was committed when they
+ * began: its child would then be seen without its identifiers and refused as a possible match,
+ * where it is the same child, found by its identifier once the insert of that identifier clashes
+ * and the caller looks again (a test applies one record in twelve batches at once).
  */
 async function refusePossibleMatch(
   em: EntityManager,
   boardId: string,
   input: ChildSubjectInput,
+  identifiers: readonly { system: string; value: string }[],
   field: string,
 ): Promise<void> {
   const name = comparableName(input.name);
   const dateOfBirth = input.dateOfBirth ?? null;
+  const pairs = identifiers.map(() => '(i."system" = ? and i."value" = ?)').join(' or ');
+  const sharesNone = identifiers.length
+    ? ` and not exists (select 1 from child_identifier i where i.child_id = c.id and (${pairs}))`
+    : '';
+  const pairParams = identifiers.flatMap(({ system, value }) => [system, value]);
   const children = (condition: string, params: unknown[]) =>
     selectRows<{ id: string; name: string }>(
       em,
-      `select id, name from child_subject where board_id = ?${condition}`,
-      [boardId, ...params],
+      `select c.id, c.name from child_subject c where c.board_id = ?${condition}${sharesNone}`,
+      [boardId, ...params, ...pairParams],
     );
   // Two lookups on the (board, date of birth) index rather than one `or`, which neither SQLite
   // nor PostgreSQL reliably answers from the index: that read every child of the board.
   const candidates = dateOfBirth
     ? [
-        ...(await children(' and date_of_birth = ?', [dateOfBirth])),
-        ...(await children(' and date_of_birth is null', [])),
+        ...(await children(' and c.date_of_birth = ?', [dateOfBirth])),
+        ...(await children(' and c.date_of_birth is null', [])),
       ]
     : await children('', []);
   const alike = candidates.filter((candidate) => comparableName(candidate.name) === name);
