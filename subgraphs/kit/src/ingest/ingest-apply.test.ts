@@ -101,8 +101,12 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
       if (failure) throw failure();
       return { outcome: previous ? 'updated' : 'created', entityId };
     };
-  const run = (items: IngestItem[], refuse: Record<string, () => Error> = {}) =>
-    applyIngestBatch(db.orm.em.fork(), items, {
+  const run = (
+    items: IngestItem[],
+    refuse: Record<string, () => Error> = {},
+    correlationId = randomUUID(),
+  ) =>
+    applyIngestBatch(db.orm.em.fork({ loggerContext: { correlationId } }), items, {
       agencyId,
       kinds: ['child'],
       owner: 'elsewhere',
@@ -142,11 +146,16 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
   });
 
   it('answers unchanged for a version already applied and writes nothing', async () => {
-    expect(await run([child('a'), child('c')])).toEqual([
+    const correlationId = randomUUID();
+    expect(await run([child('a'), child('c')], {}, correlationId)).toEqual([
       { status: 'unchanged' },
       { status: 'unchanged' },
     ]);
     expect(await count('a')).toEqual({ events: 1, ledger: 1 });
+    // One read of the ledger a record and no savepoint: an export sent again is cheap.
+    const statements = db.queries.forRequest(correlationId);
+    expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => sql.includes('ingest_ledger'))).toHaveLength(2);
   });
 
   it('applies a new version against the entity the first one became', async () => {

@@ -145,12 +145,20 @@ async function applyOne(
   }
   const key = { agencyId: options.agencyId, plugin, kind: record.kind, sourceId: record.sourceId };
   for (let attempt = 1; ; attempt += 1) {
+    // Read as a row first, before any savepoint: an unchanged record (most of an export sent
+    // again) writes nothing. An ORM query cost five times the statement.
+    const [row] = await selectRows<{ id: string; sourceVersion: string }>(
+      batch,
+      'select id, source_version as "sourceVersion" from ingest_ledger where agency_id = ? and plugin = ? and kind = ? and source_id = ?',
+      [key.agencyId, key.plugin, key.kind, key.sourceId],
+    );
+    if (row?.sourceVersion === record.sourceVersion) return { status: 'unchanged' };
     // A clear fork per record, in the batch's transaction: a rolled-back record leaves no
     // changed entity behind for the batch's final flush to write.
     const tx = batch.fork({ clear: true, keepTransactionContext: true });
     await statement(tx, `savepoint ${RECORD_SAVEPOINT}`);
     try {
-      const outcome = await applyInSavepoint(tx, item, key, options);
+      const outcome = await applyInSavepoint(tx, item, key, row?.id ?? null, options);
       await tx.flush();
       await statement(tx, `release savepoint ${RECORD_SAVEPOINT}`);
       return outcome;
@@ -192,23 +200,19 @@ async function statement(em: EntityManager, sql: string): Promise<void> {
   );
 }
 
-/** What one record does inside its savepoint: the ledger's check, the record, the ledger's entry. */
+/**
+ * What a new or changed record does inside its savepoint: the record, then the ledger's entry
+ * (`entryId`: a changed record's, loaded to be updated; null for a new one).
+ */
 async function applyInSavepoint(
   tx: EntityManager,
   item: IngestItem,
   key: { agencyId: string; plugin: string; kind: string; sourceId: string },
+  entryId: string | null,
   options: IngestBatchOptions,
 ): Promise<IngestOutcome> {
   const { record } = item;
-  // Read as a row first: most records are new or unchanged, and an ORM query cost five times
-  // the statement. A changed record's entry is then loaded to be updated.
-  const [row] = await selectRows<{ id: string; sourceVersion: string }>(
-    tx,
-    'select id, source_version as "sourceVersion" from ingest_ledger where agency_id = ? and plugin = ? and kind = ? and source_id = ?',
-    [key.agencyId, key.plugin, key.kind, key.sourceId],
-  );
-  if (row?.sourceVersion === record.sourceVersion) return { status: 'unchanged' };
-  const previous = row ? await tx.findOneOrFail(IngestLedgerEntry, { id: row.id }) : null;
+  const previous = entryId ? await tx.findOneOrFail(IngestLedgerEntry, { id: entryId }) : null;
   const applied = await options.apply(tx, item, previous);
   if (previous) {
     previous.sourceVersion = record.sourceVersion;
