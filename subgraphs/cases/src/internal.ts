@@ -1,5 +1,5 @@
 import type { HubDatabase } from '@hub/kit';
-import { internalRequestMeta, isUuid, selectRows } from '@hub/kit';
+import { askedFactIds, internalRequestMeta, isUuid, selectRows } from '@hub/kit';
 import type { Response, Router } from 'express';
 import { Agency } from './entities/agency.entity.js';
 import { Board } from './entities/board.entity.js';
@@ -8,13 +8,8 @@ import { Case } from './entities/case.entity.js';
 import { Practitioner } from './entities/practitioner.entity.js';
 import { EXTERNAL_SUBJECT_MAX_LENGTH } from './external-subject.js';
 
-/** Most ids of one kind a facts request may ask for. */
-const MAX_FACT_IDS = 500;
-
-function ids(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter(isUuid))].slice(0, MAX_FACT_IDS);
-}
+/** The kinds `POST /internal/facts` answers, each a list of ids. */
+const FACT_KINDS = ['boards', 'agencies', 'practitioners', 'cases', 'agencyPractitioners'] as const;
 
 function practitionerFact(p: Practitioner) {
   return {
@@ -97,23 +92,27 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
    * subgraph needs for its own rules and its written record: boards (region), agencies (board,
    * kind), practitioners (name, agency, roles, line manager, active), every practitioner of the
    * agencies named in `agencyPractitioners` (who could sit on a resolution panel) and cases
-   * (board, involved agencies). Unknown ids are simply absent from the answer. A practitioner's name is directory
-   * data, visible on their board anyway; nothing about a child is answered here.
+   * (board, involved agencies). Unknown ids are simply absent from the answer; more than
+   * `MAX_FACT_IDS` of a kind is refused with 400. A practitioner's name is directory data,
+   * visible on their board anyway; nothing about a child is answered here.
    */
   router.post('/facts', async (req, res) => {
+    const asked = askedFactIds(req.body, FACT_KINDS);
+    if ('error' in asked) {
+      res.status(400).json({ error: asked.error });
+      return;
+    }
+    const { ids } = asked;
     const em = db.orm.em.fork({
       loggerContext: { correlationId: internalRequestMeta(res).correlationId },
     });
-    const ask = (req.body ?? {}) as Record<string, unknown>;
-    const find = async <T extends object>(entity: new () => T, key: string): Promise<T[]> => {
-      const wanted = ids(ask[key]);
-      return wanted.length ? em.find(entity, { id: { $in: wanted } } as never) : [];
-    };
-    const boards = await find(Board, 'boards');
-    const agencies = await find(Agency, 'agencies');
-    const practitioners = await find(Practitioner, 'practitioners');
-    const cases = await find(Case, 'cases');
-    const ofAgencies = ids(ask.agencyPractitioners);
+    const find = async <T extends object>(entity: new () => T, wanted: string[]): Promise<T[]> =>
+      wanted.length ? em.find(entity, { id: { $in: wanted } } as never) : [];
+    const boards = await find(Board, ids.boards);
+    const agencies = await find(Agency, ids.agencies);
+    const practitioners = await find(Practitioner, ids.practitioners);
+    const cases = await find(Case, ids.cases);
+    const ofAgencies = ids.agencyPractitioners;
     const agencyPractitioners = ofAgencies.length
       ? await em.find(Practitioner, { agencyId: { $in: ofAgencies } })
       : [];

@@ -1,4 +1,4 @@
-import { isUuid, type HubDatabase } from '@hub/kit';
+import { askedFactIds, type HubDatabase } from '@hub/kit';
 import type { Router } from 'express';
 import { EscalationPolicyVersion } from './entities/escalation-policy.entity.js';
 import { EscalationRecord } from './entities/escalation-record.entity.js';
@@ -6,27 +6,24 @@ import { EscalationStage } from './entities/escalation-stage.entity.js';
 import { Escalation } from './entities/escalation.entity.js';
 import { IssueCompletion } from './entities/issue-completion.entity.js';
 
-/** Most ids of one kind a facts request may ask for. */
-const MAX_FACT_IDS = 500;
-
-function ids(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return [...new Set(value.filter(isUuid))].slice(0, MAX_FACT_IDS);
-}
-
 /**
  * Internal routes for other hub services. `POST /internal/escalation-facts` answers what the
  * panels subgraph needs for its rules, in one round trip: per escalation its board, case,
  * status, current stage (number, due time, whether the policy makes it the resolution-panel
  * stage), the policy's panelAgencyCount, the two agencies, and everyone who took part (raised,
  * responded, was consulted, or wrote a record), who may not sit on its panel; and which of the
- * given outstanding issues are done. Ids and codes only: no free text. Unknown ids are absent.
+ * given outstanding issues are done. Ids and codes only: no free text. Unknown ids are absent;
+ * more than `MAX_FACT_IDS` of a kind is refused with 400.
  */
 export function escalationsInternalRoutes(router: Router, db: HubDatabase): void {
   router.post('/escalation-facts', async (req, res) => {
+    const asked = askedFactIds(req.body, ['escalations', 'issues'] as const);
+    if ('error' in asked) {
+      res.status(400).json({ error: asked.error });
+      return;
+    }
     const em = db.orm.em.fork();
-    const ask = (req.body ?? {}) as Record<string, unknown>;
-    const wanted = ids(ask.escalations);
+    const wanted = asked.ids.escalations;
     const escalations = wanted.length ? await em.find(Escalation, { id: { $in: wanted } }) : [];
     const found = escalations.map((e) => e.id);
     const [stages, records, policies] = found.length
@@ -38,7 +35,7 @@ export function escalationsInternalRoutes(router: Router, db: HubDatabase): void
           }),
         ])
       : [[], [], []];
-    const issueIds = ids(ask.issues);
+    const issueIds = asked.ids.issues;
     const completions = issueIds.length
       ? await em.find(IssueCompletion, { issueId: { $in: issueIds } })
       : [];

@@ -30,6 +30,7 @@ export * from './outbox/create-bus.js';
 export * from './outbox/jetstream.bus.js';
 export * from './process.js';
 export * from './main-helper.js';
+export * from './facts.js';
 export * from './internal-client.js';
 export * from './access.js';
 export * from './ingest/ingest-apply.js';

@@ -38,8 +38,11 @@ export class InternalClient {
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok) {
+      // The route's own reason (e.g. a 400's `{ error }`), so a refused call says what was wrong.
+      const reason = (await response.text().catch(() => '')).slice(0, 300);
       throw new Error(
-        `${this.serviceName} → ${this.baseUrl}/internal${path}: HTTP ${response.status}`,
+        `${this.serviceName} → ${this.baseUrl}/internal${path}: HTTP ${response.status}` +
+          (reason ? ` ${reason}` : ''),
       );
     }
     return (await response.json()) as T;

@@ -122,23 +122,30 @@ export async function findByKeys<T extends object>(
 /**
  * A loader for one row per key: `fetch` gets every key of a batch at once, and results come
  * back in the keys' order, `null` where nothing matched (graphql/dataloader's contract).
+ * `options` are DataLoader's (e.g. `maxBatchSize` where the source answers batches of at most
+ * so many keys).
  */
 export function keyedLoader<K, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
+  options?: DataLoader.Options<K, V | null>,
 ): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(async (keys) => {
     const rows = await fetch(keys);
     const byKey = new Map<K, V>();
     for (const row of rows) byKey.set(keyOf(row), row);
     return keys.map((key) => byKey.get(key) ?? null);
-  });
+  }, options);
 }
 
-/** A loader for many rows per key (a one-to-many relation): `[]` where nothing matched. */
+/**
+ * A loader for many rows per key (a one-to-many relation): `[]` where nothing matched.
+ * `options` as for {@link keyedLoader}.
+ */
 export function groupedLoader<K, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
+  options?: DataLoader.Options<K, V[]>,
 ): DataLoader<K, V[]> {
   return new DataLoader<K, V[]>(async (keys) => {
     const rows = await fetch(keys);
@@ -150,7 +157,7 @@ export function groupedLoader<K, V>(
       else byKey.set(key, [row]);
     }
     return keys.map((key) => byKey.get(key) ?? []);
-  });
+  }, options);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isUuid, type HubDatabase } from '@hub/kit';
+import { askedFactIds, type HubDatabase } from '@hub/kit';
 import type { Router } from 'express';
 import { PanelDecision } from './entities/panel-decision.entity.js';
 import { PanelOutstandingIssue } from './entities/panel-outstanding-issue.entity.js';
@@ -10,15 +10,18 @@ const MAX_IDS = 100;
  * Internal routes for other hub services. `POST /internal/panel-decisions` answers a panel's
  * decision in full (summary, next course of action, outstanding issues with their ids): the
  * escalations subgraph asks for it when it applies PanelDecided, whose payload carries no free
- * text, and makes it the escalation's agreed outcome.
+ * text, and makes it the escalation's agreed outcome. More than `MAX_IDS` panels is refused
+ * with 400.
  */
 export function panelsInternalRoutes(router: Router, db: HubDatabase): void {
   router.post('/panel-decisions', async (req, res) => {
+    const asked = askedFactIds(req.body, ['panels'] as const, MAX_IDS);
+    if ('error' in asked) {
+      res.status(400).json({ error: asked.error });
+      return;
+    }
     const em = db.orm.em.fork();
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const wanted = Array.isArray(body.panels)
-      ? [...new Set(body.panels.filter(isUuid))].slice(0, MAX_IDS)
-      : [];
+    const wanted = asked.ids.panels;
     const decisions = wanted.length
       ? await em.find(PanelDecision, { panelId: { $in: wanted } })
       : [];

@@ -1,4 +1,10 @@
-import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
+import {
+  FACT_LOADER_OPTIONS,
+  keyedLoader,
+  MAX_FACT_IDS,
+  type InternalClient,
+  type RequestMeta,
+} from '@hub/kit';
 import type { AgencyKind, Role } from '@hub/schema';
 import type DataLoader from 'dataloader';
 
@@ -29,9 +35,6 @@ export interface CaseFact {
 
 type FactKind = 'boards' | 'agencies' | 'practitioners' | 'cases';
 
-/** Most ids of one kind the cases subgraph's `/facts` answers in one call (it ignores the rest). */
-const MAX_FACT_IDS = 500;
-
 /** Most line managers above a practitioner that {@link lineManagementChain} walks. */
 const MAX_CHAIN = 50;
 
@@ -47,6 +50,7 @@ export function createFactLoaders(client: InternalClient, meta: RequestMeta) {
       async (ids) =>
         (await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta))[kind],
       (fact) => fact.id,
+      FACT_LOADER_OPTIONS,
     );
   return {
     board: loader<BoardFact>('boards'),

@@ -1,4 +1,4 @@
-import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
+import { FACT_LOADER_OPTIONS, keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 
 export interface BoardFact {
   id: string;
@@ -24,6 +24,7 @@ export function createCaseFactLoaders(client: InternalClient, meta: RequestMeta)
       async (ids) =>
         (await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta))[kind],
       (fact) => fact.id,
+      FACT_LOADER_OPTIONS,
     );
   return {
     board: loader<BoardFact>('boards'),

@@ -1,4 +1,4 @@
-import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
+import { FACT_LOADER_OPTIONS, keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 import type { AgencyKind } from '@hub/schema';
 
 /** What the learning subgraph needs to know about an escalation (ids and codes only). */
@@ -31,6 +31,7 @@ export function createEscalationFactLoaders(client: InternalClient, meta: Reques
           )
         ).escalations,
       (fact) => fact.id,
+      FACT_LOADER_OPTIONS,
     ),
   };
 }

@@ -1,4 +1,10 @@
-import { groupedLoader, keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
+import {
+  FACT_LOADER_OPTIONS,
+  groupedLoader,
+  keyedLoader,
+  type InternalClient,
+  type RequestMeta,
+} from '@hub/kit';
 import type { AgencyKind, Role } from '@hub/schema';
 
 export interface AgencyFact {
@@ -28,6 +34,7 @@ export function createCaseFactLoaders(client: InternalClient, meta: RequestMeta)
       async (ids) =>
         (await client.post<Record<FactKind, T[]>>('/facts', { [kind]: ids }, meta))[kind],
       (fact) => fact.id,
+      FACT_LOADER_OPTIONS,
     );
   return {
     agency: loader<AgencyFact>('agencies'),
@@ -43,6 +50,7 @@ export function createCaseFactLoaders(client: InternalClient, meta: RequestMeta)
           )
         ).agencyPractitioners,
       (practitioner) => practitioner.agencyId,
+      FACT_LOADER_OPTIONS,
     ),
   };
 }

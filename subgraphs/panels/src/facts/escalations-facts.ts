@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
+import { FACT_LOADER_OPTIONS, keyedLoader, type InternalClient, type RequestMeta } from '@hub/kit';
 import type { AgencyKind } from '@hub/schema';
 
 /** What the panels subgraph needs to know about an escalation (ids and codes only). */
@@ -41,13 +41,14 @@ export function createEscalationFactLoaders(client: InternalClient, meta: Reques
       async (ids) =>
         (await client.post<Answer>('/escalation-facts', { escalations: ids }, meta)).escalations,
       (fact) => fact.id,
+      FACT_LOADER_OPTIONS,
     ),
     /** Whether an outstanding issue (the escalation's copy of a panel's) has been done. */
     issueDone: new DataLoader<string, boolean>(async (ids) => {
       const answer = await client.post<Answer>('/escalation-facts', { issues: ids }, meta);
       const done = new Set(answer.completedIssues);
       return ids.map((id) => done.has(id));
-    }),
+    }, FACT_LOADER_OPTIONS),
   };
 }
 
