@@ -91,17 +91,8 @@ export interface ChildMatch {
  * linked only when it is the same child (`isSameChild`); its record is kept as written and gains
  * the identifiers it lacked. Otherwise the case is refused without a word about that child. Writes
  * identifiers before returning, so that a clash with a request recording the same identifier at the
- * same moment fails here, on the board-scoped unique key.
+ * same moment fails here, on the board-scoped unique key. Answers the child and what it wrote.
  */
-export async function findOrCreateChild(
-  em: EntityManager,
-  boardId: string,
-  input: ChildSubjectInput,
-): Promise<MatchedChild> {
-  return (await matchChild(em, boardId, input)).child;
-}
-
-/** {@link findOrCreateChild}, with the options ingest needs, answering what it wrote. */
 export async function matchChild(
   em: EntityManager,
   boardId: string,
