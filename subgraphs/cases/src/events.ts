@@ -14,10 +14,23 @@ import { PanelSeat } from './entities/panel-seat.entity.js';
  * An escalation names a responding agency; that agency must be able to see the case it is
  * challenged about, so the cases subgraph (which owns involvement) adds it, once per event. The
  * members of a resolution panel see the case it hears: PanelConvened seats them (a replica).
- * One subscription, so one durable consumer on NATS.
+ * One subscription, so one durable consumer on NATS. The handler touches nothing but this
+ * database, through `consumeOnce`, so the in-process bus may apply a relay batch of events in one
+ * transaction (`batched`).
  */
 export async function subscribeCases(services: SubgraphServices): Promise<void> {
-  await services.bus.subscribe('cases', ['EscalationRaised', 'PanelConvened'], async (event) => {
+  await services.bus.subscribe(
+    'cases',
+    ['EscalationRaised', 'PanelConvened'],
+    handleCasesEvent(services),
+    {
+      batched: true,
+    },
+  );
+}
+
+function handleCasesEvent(services: SubgraphServices) {
+  return async (event: HubEvent): Promise<void> => {
     if (event.type === 'PanelConvened') {
       await consumeOnce(services.db.orm, 'cases', event, (em) => seatPanel(em, event));
       return;
@@ -53,7 +66,7 @@ export async function subscribeCases(services: SubgraphServices): Promise<void> 
         { action: 'case.add-agency', entityType: 'Case', entityIds: [caseId, agencyId] },
       );
     });
-  });
+  };
 }
 
 /** Seats a convened panel's members on the case it hears; a replay finds them seated. */

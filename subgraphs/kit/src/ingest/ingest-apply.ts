@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import { canonicalRecordSchema, Role, type AgencyKind, type AgencyRef } from '@hub/schema';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { RequestMeta } from '../actor.js';
 import type { AuditEvent } from '../audit/audit.js';
+import { inSavepoint } from '../db.js';
 import { HubError, isClientErrorCode, violatedUniqueKey } from '../errors.js';
 import type { Logger } from '../log.js';
 import { insertRows } from '../insert-rows.js';
@@ -153,23 +153,11 @@ async function applyOne(
       [key.agencyId, key.plugin, key.kind, key.sourceId],
     );
     if (row?.sourceVersion === record.sourceVersion) return { status: 'unchanged' };
-    // A clear fork per record, in the batch's transaction: a rolled-back record leaves no
-    // changed entity behind for the batch's final flush to write.
-    const tx = batch.fork({ clear: true, keepTransactionContext: true });
-    await statement(tx, `savepoint ${RECORD_SAVEPOINT}`);
     try {
-      const outcome = await applyInSavepoint(tx, item, key, row?.id ?? null, options);
-      await tx.flush();
-      await statement(tx, `release savepoint ${RECORD_SAVEPOINT}`);
-      return outcome;
+      return await inSavepoint(batch, RECORD_SAVEPOINT, (tx) =>
+        applyInSavepoint(tx, item, key, row?.id ?? null, options),
+      );
     } catch (error) {
-      try {
-        await statement(tx, `rollback to savepoint ${RECORD_SAVEPOINT}`);
-        await statement(tx, `release savepoint ${RECORD_SAVEPOINT}`);
-      } catch {
-        // The transaction itself is gone (a lost connection): the batch fails with the cause.
-        throw error;
-      }
       if (error instanceof IngestRejection) {
         if (error.audit) await options.audit(error.audit, batch);
         return { status: 'rejected', field: error.field, message: error.message };
@@ -182,23 +170,8 @@ async function applyOne(
   }
 }
 
-/**
- * Each record's savepoint, written as SQL rather than as a nested `em.transactional`, which
- * costs a fork, a knex transactor and the ORM's commit for every record (docs/decisions.md,
- * "Performance"). A fixed name: records are applied one after another, never nested.
- */
+/** Each record's savepoint (`inSavepoint`): records are applied one after another. */
 const RECORD_SAVEPOINT = 'ingest_record';
-
-/** Runs a statement that answers nothing (a savepoint) in `em`'s transaction. */
-async function statement(em: EntityManager, sql: string): Promise<void> {
-  const context = em.getContext(false) as SqlEntityManager;
-  await context.execute(
-    sql,
-    [],
-    'run',
-    context.getLoggerContext({ disableContextResolution: true }),
-  );
-}
 
 /**
  * What a new or changed record does inside its savepoint: the record, then the ledger's entry

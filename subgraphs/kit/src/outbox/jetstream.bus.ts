@@ -16,7 +16,7 @@ import {
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { EventBus, EventHandler, HubEvent } from './bus.js';
+import type { EventBus, EventHandler, HubEvent, PublishedBatch } from './bus.js';
 
 /** Where and how the JetStream bus connects, stores and retries. Defaults suit production. */
 export interface JetStreamBusOptions {
@@ -157,9 +157,22 @@ export class JetStreamBus implements EventBus {
     });
   }
 
+  /** Publishes events one after another, each stored before the next is sent. */
+  async publishBatch(events: readonly HubEvent[]): Promise<PublishedBatch> {
+    for (let taken = 0; taken < events.length; taken += 1) {
+      try {
+        await this.publish(events[taken]);
+      } catch (error) {
+        return { taken, error };
+      }
+    }
+    return { taken: events.length };
+  }
+
   /**
    * Creates or updates the durable consumer `consumer` and handles its events in this process,
-   * one at a time. Replicas subscribing with the same name share its events.
+   * one at a time (each `consumeOnce` commits alone; `batched` is the in-process bus's).
+   * Replicas subscribing with the same name share its events.
    */
   async subscribe(consumer: string, types: string[] | '*', handler: EventHandler): Promise<void> {
     if (this.closing) throw new Error('the event bus is closed');

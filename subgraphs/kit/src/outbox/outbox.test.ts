@@ -103,6 +103,125 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     expect(received).toEqual([1]);
   });
 
+  /** Rows of `type` in the outbox, by their payload's `n`, in order. */
+  const echoed = async (type: string): Promise<number[]> =>
+    (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute(`select payload from outbox_event where type = ? order by seq`, [type])
+    ).map((row: { payload: string | { n: number } }) =>
+      Number((typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload).n),
+    );
+  const unpublished = async (type: string): Promise<number> =>
+    Number(
+      (
+        await db.orm.em
+          .fork()
+          .getConnection()
+          .execute(
+            `select count(*) as n from outbox_event where type = ? and published_at is null`,
+            [type],
+          )
+      )[0].n,
+    );
+  const commits = (statements: string[]) =>
+    statements.filter((sql) => /^commit\b/i.test(sql.trim())).length;
+
+  it("applies a batched consumer's events of a relay batch in one transaction, each once", async () => {
+    const em = db.orm.em.fork();
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) recordEvent(em, 'Tallied', `t-${n}`, { n });
+    await em.flush();
+    const bus = new InProcessBus();
+    for (const [consumer, batched] of [
+      ['tally-batched', true],
+      ['tally-alone', false],
+    ] as const) {
+      await bus.subscribe(
+        consumer,
+        ['Tallied'],
+        (event) =>
+          consumeOnce(db.orm, consumer, event, async (tx) => {
+            recordEvent(tx, `Echo-${consumer}`, event.aggregateId, { n: event.payload.n });
+          }).then(() => undefined),
+        { batched },
+      );
+    }
+    const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
+    const before = db.queries.statements.length;
+    // The eight, then the echoes they wrote (published to no one), and what earlier tests left.
+    expect(await relay.drain()).toBeGreaterThanOrEqual(8 + 16);
+    const sent = db.queries.statements.slice(before);
+    expect(await unpublished('Tallied')).toBe(0);
+    expect(await echoed('Echo-tally-batched')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await echoed('Echo-tally-alone')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // One commit for the batched consumer's eight events, eight for the other's.
+    expect(commits(sent)).toBe(1 + 8);
+
+    // Delivered again (a relay stopped before marking them), nothing is applied twice.
+    const again = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select id, type, aggregate_id, occurred_at, payload from outbox_event where type = 'Tallied' order by seq`,
+      );
+    const { taken } = await bus.publishBatch(
+      again.map((row: Record<string, any>) => ({
+        id: row.id,
+        type: row.type,
+        source: 'kit-test',
+        aggregateId: row.aggregate_id,
+        occurredAt: new Date().toISOString(),
+        payload: {},
+      })),
+    );
+    expect(taken).toBe(8);
+    expect(await echoed('Echo-tally-batched')).toHaveLength(8);
+  });
+
+  it('rolls back only the batched event that failed, keeps those before it, and gives it again', async () => {
+    const em = db.orm.em.fork();
+    for (const n of [1, 2, 3, 4]) recordEvent(em, 'Flaky', `f-${n}`, { n });
+    await em.flush();
+    const bus = new InProcessBus();
+    let down = true;
+    await bus.subscribe(
+      'flaky',
+      ['Flaky'],
+      async (event) => {
+        await consumeOnce(db.orm, 'flaky', event, async (tx) => {
+          recordEvent(tx, 'Echo-flaky', event.aggregateId, { n: event.payload.n });
+          await tx.flush();
+          if (down && event.payload.n === 3) throw new Error('consumer refuses 3');
+        });
+      },
+      { batched: true },
+    );
+    const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
+    await expect(relay.drain()).rejects.toThrow('consumer refuses 3');
+    // 3's echo, written before it failed, went with its savepoint; 1 and 2 were committed.
+    expect(await echoed('Echo-flaky')).toEqual([1, 2]);
+    const rows: { aggregate_id: string; published: number | boolean; attempts: number }[] =
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select aggregate_id, published_at is not null as published, attempts from outbox_event
+            where type = 'Flaky' order by seq`,
+        );
+    expect(rows.map((r) => [r.aggregate_id, Boolean(r.published), Number(r.attempts)])).toEqual([
+      ['f-1', true, 0],
+      ['f-2', true, 0],
+      ['f-3', false, 1],
+      ['f-4', false, 0],
+    ]);
+
+    down = false;
+    await relay.drain();
+    expect(await unpublished('Flaky')).toBe(0);
+    expect(await echoed('Echo-flaky')).toEqual([1, 2, 3, 4]);
+  });
+
   it('applies an event once per consumer, however often it is delivered', async () => {
     const event: HubEvent = {
       id: '11111111-1111-4111-8111-111111111111',

@@ -4,6 +4,7 @@ import { insertRows } from '../insert-rows.js';
 import { selectRows } from '../loaders.js';
 import type { Logger } from '../log.js';
 import type { EventBus, HubEvent } from './bus.js';
+import { consumerBatchFor } from './consumer-batch.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { ProcessedEvent } from './processed-event.entity.js';
 
@@ -97,26 +98,18 @@ export class OutboxRelay {
         { orderBy: { seq: 'asc' }, limit: this.batchSize },
       );
       if (pending.length === 0) return published;
-      const taken: number[] = [];
-      let refused: { error: unknown } | null = null;
-      for (const row of pending) {
-        const event: HubEvent = {
-          id: row.id,
-          type: row.type,
-          source: this.source,
-          aggregateId: row.aggregateId,
-          occurredAt: row.occurredAt.toISOString(),
-          payload: row.payload,
-        };
-        try {
-          await this.bus.publish(event);
-        } catch (error) {
-          row.attempts += 1;
-          refused = { error };
-          break;
-        }
-        taken.push(row.seq);
-      }
+      const events = pending.map((row): HubEvent => ({
+        id: row.id,
+        type: row.type,
+        source: this.source,
+        aggregateId: row.aggregateId,
+        occurredAt: row.occurredAt.toISOString(),
+        payload: row.payload,
+      }));
+      const { taken: count, error } = await this.bus.publishBatch(events);
+      const taken = pending.slice(0, count).map((row) => row.seq);
+      const refused = count < pending.length ? { error } : null;
+      if (refused) pending[count].attempts += 1;
       // What the bus took is marked in one statement (one commit, not one per event). A stop
       // before it only publishes those events again, and consumers apply each event once.
       if (taken.length) {
@@ -134,6 +127,8 @@ export class OutboxRelay {
 /**
  * Applies an event at most once for a consumer: the marker and the consumer's changes commit
  * together, so a redelivered event is skipped. Resolves false when it was already applied.
+ * Within a consumer batch (`inConsumerBatch`) they commit with the batch, before the relay marks
+ * the event published.
  */
 export async function consumeOnce(
   orm: MikroORM,
@@ -141,7 +136,7 @@ export async function consumeOnce(
   event: HubEvent,
   apply: (em: EntityManager) => Promise<void>,
 ): Promise<boolean> {
-  return orm.em.fork().transactional(async (em) => {
+  const work = async (em: EntityManager) => {
     // A row, not an entity: an ORM query cost five times the statement, once per event.
     const seen = await selectRows(
       em,
@@ -154,5 +149,9 @@ export async function consumeOnce(
     ]);
     await apply(em);
     return true;
-  });
+  };
+  // Delivered in a batch (the in-process bus, a `batched` subscription): the batch's transaction,
+  // committed after its last event; otherwise a transaction of its own.
+  const batch = consumerBatchFor(consumer);
+  return batch ? batch.inTransaction(orm, work) : orm.em.fork().transactional(work);
 }
