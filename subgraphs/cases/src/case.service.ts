@@ -56,7 +56,7 @@ export async function openCase(
     for (const agencyId of input.agencyIds) {
       tx.create(CaseAgency, { caseId: record.id, agencyId, addedBy: input.createdBy });
     }
-    recordEvent(tx, 'CaseCreated', record.id, {
+    await recordEvent(tx, 'CaseCreated', record.id, {
       caseId: record.id,
       boardId: record.boardId,
       planType: record.planType,
@@ -83,7 +83,7 @@ export async function involveAgency(
 ): Promise<void> {
   await em.transactional(async (tx) => {
     tx.create(CaseAgency, { caseId: theCase.id, agencyId, addedBy });
-    recordEvent(tx, 'CaseAgencyAdded', theCase.id, {
+    await recordEvent(tx, 'CaseAgencyAdded', theCase.id, {
       caseId: theCase.id,
       boardId: theCase.boardId,
       agencyId,

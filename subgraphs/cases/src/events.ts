@@ -51,7 +51,11 @@ function handleCasesEvent(services: SubgraphServices) {
       );
       if (!theCase || involved.length > 0) return;
       em.create(CaseAgency, { caseId, agencyId, addedBy: `event:${event.id}` });
-      recordEvent(em, 'CaseAgencyAdded', caseId, { caseId, boardId: theCase.boardId, agencyId });
+      await recordEvent(em, 'CaseAgencyAdded', caseId, {
+        caseId,
+        boardId: theCase.boardId,
+        agencyId,
+      });
       await appendAudit(
         em,
         {

@@ -183,14 +183,14 @@ export async function raiseEscalationAs(
       });
     }
     options.more?.(tx, escalation, startAt);
-    recordEvent(tx, 'EscalationRaised', escalation.id, {
+    await recordEvent(tx, 'EscalationRaised', escalation.id, {
       ...eventFacts(escalation),
       startStage: startAt,
       // Ids only, for the cases subgraph to involve the responding agency in the case.
       caseId: escalation.caseId,
       respondingAgencyId: escalation.respondingAgencyId,
     });
-    stageEvent(tx, 'StageEntered', escalation, entered);
+    await stageEvent(tx, 'StageEntered', escalation, entered);
     await deps.audit(
       { action: 'escalation.raise', entityType: 'Escalation', entityIds: [escalation.id] },
       tx,
@@ -276,7 +276,7 @@ export async function addEscalationRecordAs(
       recordedAt: now,
       sharedWith: extra,
     });
-    recordEvent(tx, 'EscalationRecordAdded', escalation.id, {
+    await recordEvent(tx, 'EscalationRecordAdded', escalation.id, {
       ...eventFacts(escalation),
       stageNumber,
       kind: input.kind,
@@ -413,13 +413,13 @@ export function writeRecord(
   });
 }
 
-export function stageEvent(
+export async function stageEvent(
   tx: EntityManager,
   type: 'StageEntered' | 'StageCompleted',
   escalation: Escalation,
   stage: EscalationStage,
 ) {
-  recordEvent(tx, type, escalation.id, {
+  await recordEvent(tx, type, escalation.id, {
     ...eventFacts(escalation),
     stageNumber: stage.number,
     enteredAt: stage.enteredAt.toISOString(),

@@ -142,7 +142,7 @@ async function applyPanelDecision(
   current.status = EscalationStatus.RESOLVED;
   current.currentStageNumber = null;
   current.currentStageDueAt = null;
-  recordEvent(em, 'StageCompleted', current.id, {
+  await recordEvent(em, 'StageCompleted', current.id, {
     ...eventFacts(current),
     stageNumber,
     enteredAt: stage.enteredAt.toISOString(),
@@ -151,7 +151,7 @@ async function applyPanelDecision(
     result: StageResult.RESOLVED,
     withinTimescale: now.getTime() <= stage.dueAt.getTime(),
   });
-  recordEvent(em, 'EscalationResolved', current.id, {
+  await recordEvent(em, 'EscalationResolved', current.id, {
     ...eventFacts(current),
     stageNumber,
     agreedAt: now.toISOString(),

@@ -30,7 +30,7 @@ export class AgencyResolver {
         name: input.name.trim(),
         kind: input.kind,
       });
-      recordEvent(em, 'AgencyCreated', agency.id, {
+      await recordEvent(em, 'AgencyCreated', agency.id, {
         agencyId: agency.id,
         boardId: agency.boardId,
         kind: agency.kind,

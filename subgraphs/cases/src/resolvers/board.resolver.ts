@@ -34,7 +34,7 @@ export class BoardResolver {
         region: input.region,
         disclosureThreshold: input.disclosureThreshold ?? 5,
       });
-      recordEvent(em, 'BoardCreated', board.id, { boardId: board.id, region: board.region });
+      await recordEvent(em, 'BoardCreated', board.id, { boardId: board.id, region: board.region });
       await ctx.audit({ action: 'board.create', entityType: 'Board', entityIds: [board.id] }, em);
       return board;
     });

@@ -100,7 +100,7 @@ export class PractitionerResolver {
         lineManagerId: input.lineManagerId ?? null,
         externalSubject: input.externalSubject ?? null,
       });
-      recordEvent(em, 'PractitionerCreated', practitioner.id, {
+      await recordEvent(em, 'PractitionerCreated', practitioner.id, {
         practitionerId: practitioner.id,
         agencyId: agency.id,
         boardId: agency.boardId,
@@ -131,7 +131,7 @@ export class PractitionerResolver {
       if (!practitioner) throw new NotFoundError('practitioner', id, 'id');
       if (practitioner.active === active) return practitioner;
       practitioner.active = active;
-      recordEvent(
+      await recordEvent(
         em,
         active ? 'PractitionerActivated' : 'PractitionerDeactivated',
         practitioner.id,

@@ -107,8 +107,8 @@ export class EscalationLifecycleResolver {
       const entered = enterStage(tx, current, policy, left.number + 1, now, reason);
       current.currentStageNumber = entered.number;
       current.currentStageDueAt = entered.dueAt;
-      stageEvent(tx, 'StageCompleted', current, left);
-      stageEvent(tx, 'StageEntered', current, entered);
+      await stageEvent(tx, 'StageCompleted', current, left);
+      await stageEvent(tx, 'StageEntered', current, entered);
       await ctx.audit(
         { action: 'escalation.escalate', entityType: 'Escalation', entityIds: [current.id] },
         tx,
@@ -185,8 +185,8 @@ export class EscalationLifecycleResolver {
       current.status = EscalationStatus.RESOLVED;
       current.currentStageNumber = null;
       current.currentStageDueAt = null;
-      stageEvent(tx, 'StageCompleted', current, completed);
-      recordEvent(tx, 'EscalationResolved', current.id, {
+      await stageEvent(tx, 'StageCompleted', current, completed);
+      await recordEvent(tx, 'EscalationResolved', current.id, {
         ...eventFacts(current),
         stageNumber: completed.number,
         agreedAt: now.toISOString(),
@@ -245,7 +245,7 @@ export class EscalationLifecycleResolver {
         text: `Agreed outcome confirmed in writing for the ${actor.agencyKind} agency.`,
         occurredAt: now,
       });
-      recordEvent(tx, 'OutcomeConfirmed', current.id, {
+      await recordEvent(tx, 'OutcomeConfirmed', current.id, {
         ...eventFacts(current),
         agencyKind: actor.agencyKind,
         confirmedAt: now.toISOString(),
@@ -254,7 +254,7 @@ export class EscalationLifecycleResolver {
       if ([...parties].every((agency) => confirmed.has(agency))) {
         current.status = EscalationStatus.CLOSED;
         current.closedAt = now;
-        recordEvent(tx, 'EscalationClosed', current.id, {
+        await recordEvent(tx, 'EscalationClosed', current.id, {
           ...eventFacts(current),
           closedAt: now.toISOString(),
         });
@@ -304,8 +304,8 @@ export class EscalationLifecycleResolver {
       current.status = EscalationStatus.WITHDRAWN;
       current.currentStageNumber = null;
       current.currentStageDueAt = null;
-      stageEvent(tx, 'StageCompleted', current, left);
-      recordEvent(tx, 'EscalationWithdrawn', current.id, {
+      await stageEvent(tx, 'StageCompleted', current, left);
+      await recordEvent(tx, 'EscalationWithdrawn', current.id, {
         ...eventFacts(current),
         stageNumber: left.number,
         withdrawnAt: now.toISOString(),
@@ -350,7 +350,7 @@ export class EscalationLifecycleResolver {
         text: `Outstanding issue done: ${issue.description}`,
         occurredAt: now,
       });
-      recordEvent(tx, 'OutstandingIssueCompleted', current.id, {
+      await recordEvent(tx, 'OutstandingIssueCompleted', current.id, {
         ...eventFacts(current),
         completedAt: now.toISOString(),
       });

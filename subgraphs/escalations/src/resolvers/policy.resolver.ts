@@ -62,7 +62,7 @@ export class EscalationPolicyResolver {
           updatedAt: now,
           updatedBy: ctx.actor.id,
         });
-        recordEvent(tx, 'EscalationPolicyChanged', board.id, {
+        await recordEvent(tx, 'EscalationPolicyChanged', board.id, {
           boardId: board.id,
           version: next.version,
           stageCount: stages.length,

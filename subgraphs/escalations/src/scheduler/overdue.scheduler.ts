@@ -21,7 +21,7 @@ export async function markOverdue(
     { overdueEmittedAt: now },
   );
   if (updated !== 1) return false;
-  recordEvent(tx, 'StageOverdue', escalation.id, {
+  await recordEvent(tx, 'StageOverdue', escalation.id, {
     ...eventFacts(escalation),
     stageNumber: stage.number,
     enteredAt: stage.enteredAt.toISOString(),

@@ -90,7 +90,7 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
     (refuse: Record<string, () => Error>): ApplyRecord =>
     async (tx: EntityManager, item, previous) => {
       const entityId = previous?.entityId ?? randomUUID();
-      recordEvent(tx, 'Applied', entityId, { sourceId: item.record.sourceId });
+      await recordEvent(tx, 'Applied', entityId, { sourceId: item.record.sourceId });
       await appendAudit(tx, actor, meta, {
         action: 'test.apply',
         entityType: 'Test',

@@ -180,21 +180,21 @@ describe.each(buses)('event bus contract: %s', (_name, createWorld) => {
 
     // Through the outbox, as in a subgraph: on the in-process bus the failure fails the publish
     // and the relay publishes again; on JetStream the bus itself redelivers.
-    const em = db.orm.em.fork();
-    const row = recordEvent(em, 'Flaky', 'aggregate-1', {});
-    await em.flush();
+    const id = await db.orm.em
+      .fork()
+      .transactional((em) => recordEvent(em, 'Flaky', 'aggregate-1', {}));
     const relay = new OutboxRelay(db.orm, bus, 'bus-test', silent);
     relay.start(25);
     await eventually('the event is applied', () => applied.length === 1);
     await relay.stop();
 
     // Delivered yet again (a redelivery after a lost acknowledgement): skipped.
-    const again: HubEvent = { ...event('Flaky'), id: row.id };
+    const again: HubEvent = { ...event('Flaky'), id };
     await bus.publish(again);
     await settle();
 
     expect(tries).toBe(2);
-    expect(applied).toEqual([row.id]);
+    expect(applied).toEqual([id]);
     const markers = await db.orm.em
       .fork()
       .getConnection()

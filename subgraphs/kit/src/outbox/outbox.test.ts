@@ -20,14 +20,14 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     await db.orm.em
       .fork()
       .transactional(async (tx) => {
-        recordEvent(tx, 'Never', 'x', {});
+        await recordEvent(tx, 'Never', 'x', {});
         throw new Error('roll back');
       })
       .catch(() => undefined);
 
-    const em = db.orm.em.fork();
-    for (const n of [1, 2, 3]) recordEvent(em, 'Counted', `a-${n}`, { n });
-    await em.flush();
+    await db.orm.em.fork().transactional(async (em) => {
+      for (const n of [1, 2, 3]) await recordEvent(em, 'Counted', `a-${n}`, { n });
+    });
 
     const bus = new InProcessBus();
     const received: HubEvent[] = [];
@@ -54,10 +54,21 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     expect(await relay.drain()).toBe(0);
   });
 
+  it('refuses to write an event outside a transaction, where it could outlive its change', async () => {
+    await expect(recordEvent(db.orm.em.fork(), 'Loose', 'x', {})).rejects.toThrow(
+      'recordEvent(Loose) outside a transaction',
+    );
+    const rows = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*) as n from outbox_event where type = 'Loose'`);
+    expect(Number(rows[0].n)).toBe(0);
+  });
+
   it('marks a batch of published events with one statement, not one per event', async () => {
-    const em = db.orm.em.fork();
-    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) recordEvent(em, 'Batched', `b-${n}`, { n });
-    await em.flush();
+    await db.orm.em.fork().transactional(async (em) => {
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) await recordEvent(em, 'Batched', `b-${n}`, { n });
+    });
     const bus = new InProcessBus();
     const received: unknown[] = [];
     await bus.subscribe('test', ['Batched'], async (event) => {
@@ -76,9 +87,9 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
   });
 
   it('marks the events the bus took before one it refused, and counts the refused one', async () => {
-    const em = db.orm.em.fork();
-    for (const n of [1, 2, 3]) recordEvent(em, 'Partly', `p-${n}`, { n });
-    await em.flush();
+    await db.orm.em.fork().transactional(async (em) => {
+      for (const n of [1, 2, 3]) await recordEvent(em, 'Partly', `p-${n}`, { n });
+    });
     const bus = new InProcessBus();
     const received: unknown[] = [];
     await bus.subscribe('test', ['Partly'], async (event) => {
@@ -129,9 +140,9 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     statements.filter((sql) => /^commit\b/i.test(sql.trim())).length;
 
   it("applies a batched consumer's events of a relay batch in one transaction, each once", async () => {
-    const em = db.orm.em.fork();
-    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) recordEvent(em, 'Tallied', `t-${n}`, { n });
-    await em.flush();
+    await db.orm.em.fork().transactional(async (em) => {
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) await recordEvent(em, 'Tallied', `t-${n}`, { n });
+    });
     const bus = new InProcessBus();
     for (const [consumer, batched] of [
       ['tally-batched', true],
@@ -142,7 +153,7 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
         ['Tallied'],
         (event) =>
           consumeOnce(db.orm, consumer, event, async (tx) => {
-            recordEvent(tx, `Echo-${consumer}`, event.aggregateId, { n: event.payload.n });
+            await recordEvent(tx, `Echo-${consumer}`, event.aggregateId, { n: event.payload.n });
           }).then(() => undefined),
         { batched },
       );
@@ -180,9 +191,9 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
   });
 
   it('rolls back only the batched event that failed, keeps those before it, and gives it again', async () => {
-    const em = db.orm.em.fork();
-    for (const n of [1, 2, 3, 4]) recordEvent(em, 'Flaky', `f-${n}`, { n });
-    await em.flush();
+    await db.orm.em.fork().transactional(async (em) => {
+      for (const n of [1, 2, 3, 4]) await recordEvent(em, 'Flaky', `f-${n}`, { n });
+    });
     const bus = new InProcessBus();
     let down = true;
     await bus.subscribe(
@@ -190,7 +201,7 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
       ['Flaky'],
       async (event) => {
         await consumeOnce(db.orm, 'flaky', event, async (tx) => {
-          recordEvent(tx, 'Echo-flaky', event.aggregateId, { n: event.payload.n });
+          await recordEvent(tx, 'Echo-flaky', event.aggregateId, { n: event.payload.n });
           await tx.flush();
           if (down && event.payload.n === 3) throw new Error('consumer refuses 3');
         });

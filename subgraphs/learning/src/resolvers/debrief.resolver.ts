@@ -67,7 +67,7 @@ export class DebriefResolver {
           recordedById: ctx.actor.id,
           recordedAt: now,
         });
-        recordEvent(tx, 'DebriefRecorded', escalation.id, {
+        await recordEvent(tx, 'DebriefRecorded', escalation.id, {
           debriefId: debrief.id,
           escalationId: escalation.id,
           boardId: escalation.boardId,

@@ -74,7 +74,7 @@ export class EscalationLearningResolver {
           taggedAt: now,
         });
       }
-      recordEvent(tx, 'EscalationTagged', escalationId, {
+      await recordEvent(tx, 'EscalationTagged', escalationId, {
         escalationId,
         boardId: escalation.boardId,
         category: escalation.category,

@@ -95,7 +95,7 @@ export class ProtocolAmendmentResolver {
       await tx.flush();
       for (const escalationId of evidence)
         tx.create(AmendmentEvidence, { amendmentId: amendment.id, escalationId });
-      recordEvent(tx, 'ProtocolAmendmentProposed', amendment.id, amendmentFacts(amendment));
+      await recordEvent(tx, 'ProtocolAmendmentProposed', amendment.id, amendmentFacts(amendment));
       await ctx.audit(
         {
           action: 'amendment.propose',
@@ -146,7 +146,7 @@ export class ProtocolAmendmentResolver {
       if (claimed !== 1)
         throw new ConflictError('The amendment was decided meanwhile: reload it and try again.');
       const amendment = await tx.findOneOrFail(ProtocolAmendment, { id }, { refresh: true });
-      recordEvent(tx, 'ProtocolAmendmentDecided', id, amendmentFacts(amendment));
+      await recordEvent(tx, 'ProtocolAmendmentDecided', id, amendmentFacts(amendment));
       await ctx.audit(
         {
           action: `amendment.${status.toLowerCase()}`,

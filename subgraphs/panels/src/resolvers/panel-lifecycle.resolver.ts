@@ -99,7 +99,7 @@ export class PanelLifecycleResolver {
           chair: member.person.id === input.chairId,
         });
       }
-      recordEvent(tx, 'PanelConvened', panel.id, {
+      await recordEvent(tx, 'PanelConvened', panel.id, {
         ...panelFacts(panel, escalation.category),
         // When the escalation was raised, for the learning subgraph's statistics by month.
         raisedAt: escalation.raisedAt,
@@ -151,7 +151,7 @@ export class PanelLifecycleResolver {
         statement: input.statement.trim(),
         submittedAt: now,
       });
-      recordEvent(tx, 'RepresentationSubmitted', panel.id, {
+      await recordEvent(tx, 'RepresentationSubmitted', panel.id, {
         panelId: panel.id,
         escalationId: panel.escalationId,
         boardId: panel.boardId,
@@ -242,7 +242,7 @@ export class PanelLifecycleResolver {
         });
       });
       const memberKinds = await agencyKinds(ctx, members);
-      recordEvent(tx, 'PanelDecided', panel.id, {
+      await recordEvent(tx, 'PanelDecided', panel.id, {
         ...panelFacts(panel, escalation.category),
         decidedAt: now.toISOString(),
         memberAgencyKinds: memberKinds,
