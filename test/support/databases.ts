@@ -69,15 +69,30 @@ export async function openKitDatabase(
 }
 
 /** The query plan of a statement, as one string. */
-export async function queryPlan(db: HubDatabase, kind: DatabaseKind, sql: string): Promise<string> {
+export async function queryPlan(
+  db: HubDatabase,
+  kind: DatabaseKind,
+  sql: string,
+  options: { indexOnly?: boolean } = {},
+): Promise<string> {
   const connection = db.orm.em.getConnection();
   if (kind === 'sqlite') {
     const rows: { detail: string }[] = await connection.execute(`explain query plan ${sql}`);
     return rows.map((row) => row.detail).join('\n');
   }
-  // Without statistics on an empty table PostgreSQL would rather scan: ask it not to, so the
-  // test shows whether an index can answer at all.
-  await connection.execute('set enable_seqscan = off');
-  const rows: Record<string, string>[] = await connection.execute(`explain ${sql}`);
-  return rows.map((row) => Object.values(row)[0]).join('\n');
+  // Settings and EXPLAIN in one transaction, so on one connection of the pool. Without
+  // statistics on an empty table PostgreSQL would rather scan: ask it not to, so the test shows
+  // whether an index can answer at all. `indexOnly` leaves it no index path but an index-only
+  // scan: whether it takes one then says whether the index holds every column the query reads,
+  // whatever the visibility map (which a transaction open elsewhere in the cluster keeps VACUUM
+  // from setting) makes of its cost.
+  return db.orm.em.fork().transactional(async (tx) => {
+    await tx.execute('set local enable_seqscan = off');
+    if (options.indexOnly) {
+      await tx.execute('set local enable_indexscan = off');
+      await tx.execute('set local enable_bitmapscan = off');
+    }
+    const rows: Record<string, string>[] = await tx.execute(`explain ${sql}`);
+    return rows.map((row) => Object.values(row)[0]).join('\n');
+  });
 }

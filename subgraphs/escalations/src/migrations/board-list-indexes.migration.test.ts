@@ -89,7 +89,7 @@ describe.each(databaseKinds)("the board's escalation lists on %s", (kind) => {
   });
 
   it("counts a board's overdue escalations from the board overdue index alone", async () => {
-    const text = await queryPlan(db, kind, `select count(*) ${overdue(kind)}`);
+    const text = await queryPlan(db, kind, `select count(*) ${overdue(kind)}`, { indexOnly: true });
     expect(text).toMatch(
       kind === 'sqlite'
         ? /USING COVERING INDEX escalation_board_overdue_index/
@@ -104,6 +104,7 @@ describe.each(databaseKinds)("the board's escalation lists on %s", (kind) => {
       `select count(*) from escalation as e where e.board_id = ${BOARD}
          and (e.raising_agency_id = ${AGENCY} or e.responding_agency_id = ${AGENCY}
               or e.id in (${SEAT}))`,
+      { indexOnly: true },
     );
     expect(text).toMatch(
       kind === 'sqlite'
