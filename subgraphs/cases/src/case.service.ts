@@ -2,6 +2,7 @@ import {
   allocateReference,
   BadUserInputError,
   inCallersTransaction,
+  insertRows,
   recordEvent,
   type AuditEvent,
 } from '@hub/kit';
@@ -43,7 +44,7 @@ export async function openCase(
   return em.transactional(async (tx) => {
     const child = await matchChild(tx, input.boardId, input.child, match);
     const { reference } = await allocateReference(tx, input.boardId, 'CASE');
-    const record = tx.create(Case, {
+    const record = Object.assign(new Case(), {
       reference,
       boardId: input.boardId,
       childId: child.child.id,
@@ -51,11 +52,20 @@ export async function openCase(
       leadAgencyId: input.leadAgencyId,
       createdBy: input.createdBy,
     });
-    // Foreign keys are plain columns (no ORM relations), so parents are flushed first.
-    await tx.flush();
-    for (const agencyId of input.agencyIds) {
-      tx.create(CaseAgency, { caseId: record.id, agencyId, addedBy: input.createdBy });
-    }
+    // Rows written at once, parents first, rather than entities for the unit of work: a case
+    // is written once and never changed, and the flushes cost an ingested case about 0.8 ms
+    // (docs/decisions.md, "Performance").
+    await insertRows(tx, Case, [record]);
+    await insertRows(
+      tx,
+      CaseAgency,
+      input.agencyIds.map((agencyId) => ({
+        caseId: record.id,
+        agencyId,
+        addedBy: input.createdBy,
+        addedAt: record.createdAt,
+      })),
+    );
     await recordEvent(tx, 'CaseCreated', record.id, {
       caseId: record.id,
       boardId: record.boardId,
@@ -82,7 +92,9 @@ export async function involveAgency(
   audit: AuditIn,
 ): Promise<void> {
   await em.transactional(async (tx) => {
-    tx.create(CaseAgency, { caseId: theCase.id, agencyId, addedBy });
+    await insertRows(tx, CaseAgency, [
+      { caseId: theCase.id, agencyId, addedBy, addedAt: new Date() },
+    ]);
     await recordEvent(tx, 'CaseAgencyAdded', theCase.id, {
       caseId: theCase.id,
       boardId: theCase.boardId,

@@ -1,6 +1,7 @@
 import {
   appendAudit,
   consumeOnce,
+  insertRows,
   recordEvent,
   selectRows,
   type HubEvent,
@@ -50,7 +51,9 @@ function handleCasesEvent(services: SubgraphServices) {
         [caseId, agencyId],
       );
       if (!theCase || involved.length > 0) return;
-      em.create(CaseAgency, { caseId, agencyId, addedBy: `event:${event.id}` });
+      await insertRows(em, CaseAgency, [
+        { caseId, agencyId, addedBy: `event:${event.id}`, addedAt: new Date() },
+      ]);
       await recordEvent(em, 'CaseAgencyAdded', caseId, {
         caseId,
         boardId: theCase.boardId,

@@ -4,6 +4,7 @@ import {
   ConflictError,
   ForbiddenError,
   inCallersTransaction,
+  insertRows,
   NotFoundError,
   PolicyViolationError,
   recordEvent,
@@ -87,7 +88,7 @@ export async function raiseEscalationAs(
   input: RaiseRequest,
   options: {
     field?: FieldOf;
-    more?: (tx: EntityManager, escalation: Escalation, stageNumber: number) => void;
+    more?: (tx: EntityManager, escalation: Escalation, stageNumber: number) => Promise<unknown>;
   } = {},
 ): Promise<Escalation> {
   const field = options.field ?? inputField;
@@ -151,7 +152,7 @@ export async function raiseEscalationAs(
       consultedId: startAt > 1 ? (input.consultedId ?? null) : null,
     });
     await tx.flush();
-    const entered = enterStage(
+    const entered = await enterStage(
       tx,
       escalation,
       policy,
@@ -159,7 +160,7 @@ export async function raiseEscalationAs(
       now,
       startAt > 1 ? justification : null,
     );
-    writeRecord(tx, escalation, {
+    await writeRecord(tx, escalation, {
       authorId: raiser.id,
       kind: RecordKind.CONCERN_RAISED,
       stageNumber: startAt,
@@ -168,7 +169,7 @@ export async function raiseEscalationAs(
     });
     if (consulted && justification) {
       // Written with the concern, at the same instant: the sequence keeps it after the concern.
-      writeRecord(tx, escalation, {
+      await writeRecord(tx, escalation, {
         authorId: raiser.id,
         kind: RecordKind.CONSULTATION,
         stageNumber: startAt,
@@ -182,7 +183,7 @@ export async function raiseEscalationAs(
         sequence: 1,
       });
     }
-    options.more?.(tx, escalation, startAt);
+    await options.more?.(tx, escalation, startAt);
     await recordEvent(tx, 'EscalationRaised', escalation.id, {
       ...eventFacts(escalation),
       startStage: startAt,
@@ -267,7 +268,7 @@ export async function addEscalationRecordAs(
           { orderBy: { number: 'desc' } },
         )
       ).number;
-    const record = writeRecord(tx, escalation, {
+    const record = await writeRecord(tx, escalation, {
       authorId: author.id,
       kind: input.kind,
       stageNumber,
@@ -354,16 +355,20 @@ async function checkLaterStart(
   return consulted;
 }
 
-export function enterStage(
+/**
+ * Enters stage `number` of `policy`: writes its row at once (the escalation's row must exist) and
+ * answers it, not managed by `tx`: a stage is completed later, by another request that loads it.
+ */
+export async function enterStage(
   tx: EntityManager,
   escalation: Escalation,
   policy: EscalationPolicyVersion,
   number: number,
   now: Date,
   entryReason: string | null,
-): EscalationStage {
+): Promise<EscalationStage> {
   const definition = policy.stages[number - 1];
-  return tx.create(EscalationStage, {
+  const stage = Object.assign(new EscalationStage(), {
     escalationId: escalation.id,
     number,
     name: definition.name,
@@ -371,6 +376,8 @@ export function enterStage(
     dueAt: dueAt(escalation.region as never, now, definition.timescaleWorkingDays),
     entryReason,
   });
+  await insertRows(tx, EscalationStage, [stage]);
+  return stage;
 }
 
 export interface NewRecord {
@@ -387,11 +394,16 @@ export interface NewRecord {
   sequence?: number;
 }
 
-export function writeRecord(
+/**
+ * Writes a record of `escalation` (whose row must exist) at once and answers it. Records are
+ * append-only, so it is a row rather than an entity for the unit of work, whose flush cost
+ * several times the statement (docs/decisions.md, "Performance").
+ */
+export async function writeRecord(
   tx: EntityManager,
   escalation: Escalation,
   record: NewRecord,
-): EscalationRecord {
+): Promise<EscalationRecord> {
   // Every record is shared with the raiser and the respondent, whatever else is asked.
   const sharedWithIds = [
     ...new Set([
@@ -400,7 +412,7 @@ export function writeRecord(
       ...(record.sharedWith ?? []),
     ]),
   ];
-  return tx.create(EscalationRecord, {
+  const written = Object.assign(new EscalationRecord(), {
     escalationId: escalation.id,
     stageNumber: record.stageNumber,
     kind: record.kind,
@@ -411,6 +423,8 @@ export function writeRecord(
     sequence: record.sequence ?? 0,
     sharedWithIds,
   });
+  await insertRows(tx, EscalationRecord, [written]);
+  return written;
 }
 
 export async function stageEvent(

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   appendAudit,
   IngestRejection,
+  insertRows,
   rejectionFrom,
   resolveAgencyRef,
   type Actor,
@@ -157,7 +159,9 @@ async function applyCase(
       audit,
       { field: 'child', refusePossibleMatch: true },
     );
-    tx.create(SourceRecord, { caseId: opened.case.id, ...source, importedAt: scope.now });
+    await insertRows(tx, SourceRecord, [
+      { id: randomUUID(), caseId: opened.case.id, ...source, importedAt: scope.now },
+    ]);
     return { outcome: 'created', entityId: opened.case.id };
   }
 

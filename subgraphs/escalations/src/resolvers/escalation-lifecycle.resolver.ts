@@ -97,14 +97,14 @@ export class EscalationLifecycleResolver {
       const now = ctx.now();
       const current = await claimVersion(tx, escalation.id, input.expectedVersion);
       const left = await completeStage(tx, current, StageResult.ESCALATED, now);
-      writeRecord(tx, current, {
+      await writeRecord(tx, current, {
         authorId: ctx.actor.id,
         kind: RecordKind.ESCALATED,
         stageNumber: left.number,
         text: reason,
         occurredAt: now,
       });
-      const entered = enterStage(tx, current, policy, left.number + 1, now, reason);
+      const entered = await enterStage(tx, current, policy, left.number + 1, now, reason);
       current.currentStageNumber = entered.number;
       current.currentStageDueAt = entered.dueAt;
       await stageEvent(tx, 'StageCompleted', current, left);
@@ -175,7 +175,7 @@ export class EscalationLifecycleResolver {
           createdAt: now,
         });
       }
-      writeRecord(tx, current, {
+      await writeRecord(tx, current, {
         authorId: ctx.actor.id,
         kind: RecordKind.OUTCOME,
         stageNumber: completed.number,
@@ -238,7 +238,7 @@ export class EscalationLifecycleResolver {
         confirmedAt: now,
       });
       const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
-      writeRecord(tx, current, {
+      await writeRecord(tx, current, {
         authorId: actor.id,
         kind: RecordKind.CONFIRMATION,
         stageNumber: outcome.agreedAtStage,
@@ -294,7 +294,7 @@ export class EscalationLifecycleResolver {
       const now = ctx.now();
       const current = await claimVersion(tx, escalation.id, escalation.version);
       const left = await completeStage(tx, current, StageResult.WITHDRAWN, now);
-      writeRecord(tx, current, {
+      await writeRecord(tx, current, {
         authorId: ctx.actor.id,
         kind: RecordKind.WITHDRAWAL,
         stageNumber: left.number,
@@ -343,7 +343,7 @@ export class EscalationLifecycleResolver {
         completedAt: now,
       });
       const outcome = await tx.findOneOrFail(AgreedOutcome, { escalationId: current.id });
-      writeRecord(tx, current, {
+      await writeRecord(tx, current, {
         authorId: ctx.actor.id,
         kind: RecordKind.NOTE,
         stageNumber: outcome.agreedAtStage,
