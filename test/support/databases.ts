@@ -10,6 +10,7 @@ import {
   type DatabaseTarget,
   type HubDatabase,
 } from '@hub/kit';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { testDatabaseUrl } from './config.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -86,7 +87,7 @@ export async function queryPlan(
   // scan: whether it takes one then says whether the index holds every column the query reads,
   // whatever the visibility map (which a transaction open elsewhere in the cluster keeps VACUUM
   // from setting) makes of its cost.
-  return db.orm.em.fork().transactional(async (tx) => {
+  return (db.orm.em.fork() as SqlEntityManager).transactional(async (tx) => {
     await tx.execute('set local enable_seqscan = off');
     if (options.indexOnly) {
       await tx.execute('set local enable_indexscan = off');
