@@ -127,7 +127,7 @@ export async function raiseEscalationAs(
   return deps.em.transactional(async (tx) => {
     const { reference } = await allocateReference(tx, theCase.boardId, 'ESC', now);
     const stage = policy.stages[startAt - 1];
-    const escalation = tx.create(Escalation, {
+    const escalation = Object.assign(new Escalation(), {
       reference,
       boardId: theCase.boardId,
       region: board.region,
@@ -151,7 +151,9 @@ export async function raiseEscalationAs(
       riskJustification: startAt > 1 ? justification : null,
       consultedId: startAt > 1 ? (input.consultedId ?? null) : null,
     });
-    await tx.flush();
+    // A row written at once (its stage and records refer to it), not an entity for the unit of
+    // work: nothing changes it in this transaction (docs/decisions.md, "Performance").
+    await insertRows(tx, Escalation, [escalation]);
     const entered = await enterStage(
       tx,
       escalation,

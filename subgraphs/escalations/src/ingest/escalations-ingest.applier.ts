@@ -1,6 +1,7 @@
 import {
   appendAudit,
   assertCasework,
+  findByKeys,
   IngestRejection,
   rejectionFrom,
   resolveAgencyRef,
@@ -273,7 +274,10 @@ async function applyEntry(
       `no disagreement record with this source id from ${plugin} has been applied for your agency`,
     );
   }
-  const escalation = await deps.em.findOneOrFail(Escalation, { id: raised.entityId });
+  // One statement, hydrated without the ORM's query builder (the ledger names it, so it exists).
+  const [escalation] = await findByKeys(deps.em, Escalation, 'id', [raised.entityId]);
+  if (!escalation)
+    throw new Error(`the ledger names escalation ${raised.entityId}, which is not there`);
   const fieldOf = (inputField: string | undefined, code: string) =>
     inputField === 'kind'
       ? 'recordKind'

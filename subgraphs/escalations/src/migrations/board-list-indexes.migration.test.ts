@@ -90,7 +90,7 @@ describe.each(databaseKinds)("the board's escalation lists on %s", (kind) => {
 
   it("counts a board's overdue escalations from the board overdue index alone", async () => {
     const text = await queryPlan(db, kind, `select count(*) ${overdue(kind)}`, { indexOnly: true });
-    expect(text).toMatch(
+    expect(text, text).toMatch(
       kind === 'sqlite'
         ? /USING COVERING INDEX escalation_board_overdue_index/
         : /Index Only Scan using escalation_board_overdue_index/,
@@ -106,7 +106,7 @@ describe.each(databaseKinds)("the board's escalation lists on %s", (kind) => {
               or e.id in (${SEAT}))`,
       { indexOnly: true },
     );
-    expect(text).toMatch(
+    expect(text, text).toMatch(
       kind === 'sqlite'
         ? /USING COVERING INDEX escalation_board_agencies_index/
         : /Index Only Scan using escalation_board_agencies_index/,
