@@ -15,6 +15,23 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
   });
   afterAll(() => close());
 
+  /** Each event of `type` in order: its aggregate, whether it is published, its attempts. */
+  const publication = async (type: string): Promise<[string, boolean, number][]> =>
+    (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select aggregate_id, published_at is not null as published, attempts from outbox_event
+            where type = ? order by seq`,
+          [type],
+        )
+    ).map((r: { aggregate_id: string; published: number | boolean; attempts: number }) => [
+      r.aggregate_id,
+      Boolean(r.published),
+      Number(r.attempts),
+    ]);
+
   it('writes events only with their transaction, keeps them while the bus is down, then publishes in order', async () => {
     // A rolled-back change leaves no event behind.
     await db.orm.em
@@ -98,15 +115,7 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     });
     const relay = new OutboxRelay(db.orm, bus, 'kit-test', log);
     await expect(relay.drain()).rejects.toThrow('consumer refuses 2');
-    const rows: { aggregate_id: string; published: number | boolean; attempts: number }[] =
-      await db.orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          `select aggregate_id, published_at is not null as published, attempts from outbox_event
-            where type = 'Partly' order by seq`,
-        );
-    expect(rows.map((r) => [r.aggregate_id, Boolean(r.published), Number(r.attempts)])).toEqual([
+    expect(await publication('Partly')).toEqual([
       ['p-1', true, 0],
       ['p-2', false, 1],
       ['p-3', false, 0],
@@ -212,15 +221,7 @@ describe.each(databaseKinds)('transactional outbox on %s', (kind) => {
     await expect(relay.drain()).rejects.toThrow('consumer refuses 3');
     // 3's echo, written before it failed, went with its savepoint; 1 and 2 were committed.
     expect(await echoed('Echo-flaky')).toEqual([1, 2]);
-    const rows: { aggregate_id: string; published: number | boolean; attempts: number }[] =
-      await db.orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          `select aggregate_id, published_at is not null as published, attempts from outbox_event
-            where type = 'Flaky' order by seq`,
-        );
-    expect(rows.map((r) => [r.aggregate_id, Boolean(r.published), Number(r.attempts)])).toEqual([
+    expect(await publication('Flaky')).toEqual([
       ['f-1', true, 0],
       ['f-2', true, 0],
       ['f-3', false, 1],
