@@ -683,7 +683,7 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
         'it now reads: Discussed by phone; CSC will reconsider',
       );
     });
-    it('asks the cases subgraph as much for a batch of four disagreements as for one', async () => {
+    it('asks the cases subgraph as much for a batch of four disagreements as for one, and reads the policy once', async () => {
       // Four cases of four children, so that no record's facts are another's.
       const sources = [1, 2, 3, 4, 5].map((n) => `PPN/facts-${n}`);
       const opened = await apply(
@@ -717,14 +717,23 @@ describe.each(databaseKinds)('applying canonical records in the subgraphs (%s)',
         expect(await apply('escalations', 'police', 'police', records, correlationId)).toEqual(
           records.map(() => ({ status: 'created' })),
         );
-        return t.db('cases').queries.countForRequest(correlationId);
+        const policyReads = t
+          .db('escalations')
+          .queries.forRequest(correlationId)
+          .filter(
+            (sql) => /^select\b/i.test(sql.trim()) && /\bescalation_policy\b/.test(sql),
+          ).length;
+        return { cases: t.db('cases').queries.countForRequest(correlationId), policyReads };
       };
       const one = await casesStatements(sources.slice(0, 1));
       const four = await casesStatements(sources.slice(1));
       // The batch's facts (its cases, the people it names, their line managers) are asked for
-      // together before it is applied, not record by record.
-      expect(one).toBeGreaterThan(0);
-      expect(four).toBe(one);
+      // together before it is applied, not record by record; and the board's policy is read
+      // once for the batch.
+      expect(one.cases).toBeGreaterThan(0);
+      expect(four.cases).toBe(one.cases);
+      expect(one.policyReads).toBe(1);
+      expect(four.policyReads).toBe(1);
     });
   });
 

@@ -46,6 +46,11 @@ export interface EscalationDeps {
   em: EntityManager;
   facts: FactLoaders;
   now: Date;
+  /**
+   * The board's current policy, when the caller has read it for many raises at once (an ingest
+   * batch, all of one board): each raise then runs under it rather than reading it again.
+   */
+  policy?: EscalationPolicyVersion | null;
   /** Writes an audit entry in the changing transaction. */
   audit(event: AuditEvent, tx: EntityManager): Promise<void>;
 }
@@ -112,7 +117,10 @@ export async function raiseEscalationAs(
     throw new Error(`board ${theCase.boardId} has no calendar region`);
 
   const now = deps.now;
-  const policy = await currentPolicy(deps.em, theCase.boardId, now);
+  const policy =
+    deps.policy?.boardId === theCase.boardId
+      ? deps.policy
+      : await currentPolicy(deps.em, theCase.boardId, now);
   const startAt = input.startAtStage ?? 1;
   const justification = input.riskJustification?.trim() || null;
   if (startAt > policy.stages.length) {

@@ -16,6 +16,7 @@ import {
 } from '@hub/kit';
 import type { DisagreementRecord, EscalationEntryRecord, PractitionerRef } from '@hub/schema';
 import type { EntityManager } from '@mikro-orm/core';
+import type { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
 import { EscalationRecord } from '../entities/escalation-record.entity.js';
 import { Escalation } from '../entities/escalation.entity.js';
 import { EscalationGround, RecordKind } from '../enums.js';
@@ -53,6 +54,8 @@ export interface EscalationsIngestScope {
   facts: FactLoaders;
   lookup: IngestLookup;
   now: Date;
+  /** The board's current policy as the batch began (null if it has none yet). */
+  policy: EscalationPolicyVersion | null;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function applyEscalationsRecord(
     em: tx,
     facts: scope.facts,
     now: scope.now,
+    policy: scope.policy,
     audit: (event, auditTx) =>
       appendAudit(auditTx, scope.actor, scope.meta, {
         ...event,

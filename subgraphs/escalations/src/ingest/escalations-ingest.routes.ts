@@ -19,6 +19,7 @@ import {
   type FactLoaders,
   type PractitionerFact,
 } from '../facts/cases-facts.js';
+import { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
 import { applyEscalationsRecord, type IngestLookup } from './escalations-ingest.applier.js';
 
 /** The integration account, re-checked through the cases subgraph's facts. */
@@ -94,6 +95,14 @@ export function escalationsIngestRoutes(
         agencyKind: agency.kind,
         boardId: agency.boardId,
       };
+      const em = db.orm.em.fork({ loggerContext: { correlationId: meta.correlationId } });
+      // The batch is one board's: its policy is read once, as the batch begins, not per raise.
+      // None yet (a board whose BoardCreated has not arrived): each raise writes the default.
+      const policy = await em.findOne(
+        EscalationPolicyVersion,
+        { boardId: agency.boardId },
+        { orderBy: { version: 'desc' } },
+      );
       const scope = {
         actor,
         integrationName: practitioner.name,
@@ -101,8 +110,8 @@ export function escalationsIngestRoutes(
         facts,
         lookup,
         now: services.clock(),
+        policy,
       };
-      const em = db.orm.em.fork({ loggerContext: { correlationId: meta.correlationId } });
       return applyIngestBatch(em, request.records, {
         agencyId: agency.id,
         kinds: ['disagreement', 'escalation-record'],
