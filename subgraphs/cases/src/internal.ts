@@ -97,12 +97,8 @@ export function casesInternalRoutes(router: Router, db: HubDatabase): void {
    * visible on their board anyway; nothing about a child is answered here.
    */
   router.post('/facts', async (req, res) => {
-    const asked = askedFactIds(req.body, FACT_KINDS);
-    if ('error' in asked) {
-      res.status(400).json({ error: asked.error });
-      return;
-    }
-    const { ids } = asked;
+    const ids = askedFactIds(req.body, res, FACT_KINDS);
+    if (!ids) return;
     const em = db.orm.em.fork({
       loggerContext: { correlationId: internalRequestMeta(res).correlationId },
     });

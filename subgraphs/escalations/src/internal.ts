@@ -17,13 +17,10 @@ import { IssueCompletion } from './entities/issue-completion.entity.js';
  */
 export function escalationsInternalRoutes(router: Router, db: HubDatabase): void {
   router.post('/escalation-facts', async (req, res) => {
-    const asked = askedFactIds(req.body, ['escalations', 'issues'] as const);
-    if ('error' in asked) {
-      res.status(400).json({ error: asked.error });
-      return;
-    }
+    const asked = askedFactIds(req.body, res, ['escalations', 'issues'] as const);
+    if (!asked) return;
     const em = db.orm.em.fork();
-    const wanted = asked.ids.escalations;
+    const wanted = asked.escalations;
     const escalations = wanted.length ? await em.find(Escalation, { id: { $in: wanted } }) : [];
     const found = escalations.map((e) => e.id);
     const [stages, records, policies] = found.length
@@ -35,7 +32,7 @@ export function escalationsInternalRoutes(router: Router, db: HubDatabase): void
           }),
         ])
       : [[], [], []];
-    const issueIds = asked.ids.issues;
+    const issueIds = asked.issues;
     const completions = issueIds.length
       ? await em.find(IssueCompletion, { issueId: { $in: issueIds } })
       : [];

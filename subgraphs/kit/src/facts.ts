@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { isUuid } from './text.js';
 
 /**
@@ -12,26 +13,28 @@ export const MAX_FACT_IDS = 500;
 export const FACT_LOADER_OPTIONS = { maxBatchSize: MAX_FACT_IDS } as const;
 
 /**
- * The distinct UUIDs a facts request asks for under each of `kinds` (anything else in a list
- * names nothing and is dropped, as an unknown id is), or, when a kind asks for more than `max`,
- * the message a route answers with 400.
+ * The distinct UUIDs a facts request's `body` asks for under each of `kinds` (anything else in a
+ * list names nothing and is dropped, as an unknown id is); or, when a kind asks for more than
+ * `max`, null after answering the request 400 with a message naming the kind and the count.
  */
 export function askedFactIds<K extends string>(
   body: unknown,
+  res: Response,
   kinds: readonly K[],
   max: number = MAX_FACT_IDS,
-): { ids: Record<K, string[]> } | { error: string } {
+): Record<K, string[]> | null {
   const ask = (body ?? {}) as Record<string, unknown>;
   const ids = {} as Record<K, string[]>;
   for (const kind of kinds) {
     const value = ask[kind];
     const wanted = Array.isArray(value) ? [...new Set(value.filter(isUuid))] : [];
     if (wanted.length > max) {
-      return {
+      res.status(400).json({
         error: `${kind}: ${wanted.length} ids asked in one request; at most ${max} are answered`,
-      };
+      });
+      return null;
     }
     ids[kind] = wanted;
   }
-  return { ids };
+  return ids;
 }

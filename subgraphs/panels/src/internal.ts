@@ -15,13 +15,10 @@ const MAX_IDS = 100;
  */
 export function panelsInternalRoutes(router: Router, db: HubDatabase): void {
   router.post('/panel-decisions', async (req, res) => {
-    const asked = askedFactIds(req.body, ['panels'] as const, MAX_IDS);
-    if ('error' in asked) {
-      res.status(400).json({ error: asked.error });
-      return;
-    }
+    const asked = askedFactIds(req.body, res, ['panels'] as const, MAX_IDS);
+    if (!asked) return;
     const em = db.orm.em.fork();
-    const wanted = asked.ids.panels;
+    const wanted = asked.panels;
     const decisions = wanted.length
       ? await em.find(PanelDecision, { panelId: { $in: wanted } })
       : [];

@@ -96,13 +96,17 @@ export function escalationsIngestRoutes(
         boardId: agency.boardId,
       };
       const em = db.orm.em.fork({ loggerContext: { correlationId: meta.correlationId } });
-      // The batch is one board's: its policy is read once, as the batch begins, not per raise.
-      // None yet (a board whose BoardCreated has not arrived): each raise writes the default.
-      const policy = await em.findOne(
-        EscalationPolicyVersion,
-        { boardId: agency.boardId },
-        { orderBy: { version: 'desc' } },
-      );
+      // The batch is one board's: its policy is read once, as the batch begins, not per raise
+      // (and not at all for a batch that raises nothing). None yet (a board whose BoardCreated
+      // has not arrived): each raise writes the default.
+      const policy =
+        pairs.size > 0
+          ? await em.findOne(
+              EscalationPolicyVersion,
+              { boardId: agency.boardId },
+              { orderBy: { version: 'desc' } },
+            )
+          : null;
       const scope = {
         actor,
         integrationName: practitioner.name,
