@@ -52,6 +52,8 @@ interface LoggedSqlConnection {
   getKnex(): Knex;
   executeQuery<T>(query: string, run: () => Promise<T>, context?: LogContext): Promise<T>;
   transformRawResult<T>(result: unknown, method: 'all'): T;
+  /** The hub's SQLite connection runs a bound statement on libsql itself (sqlite-driver.ts). */
+  runBound?(sql: string, bindings: readonly unknown[], trx?: Knex.Transaction): Promise<unknown>;
 }
 
 /**
@@ -72,10 +74,16 @@ export function selectRows<R>(em: EntityManager, sql: string, params: unknown[])
   return connection.executeQuery(
     sql,
     async () => {
+      const trx = context.getTransactionContext<Knex.Transaction>();
+      if (connection.runBound) {
+        return connection.transformRawResult<R[]>(
+          await connection.runBound(sql, params, trx),
+          'all',
+        );
+      }
       // A transaction's own `raw` is what `transacting` would make (knex's `transacting` also
       // walks the transaction's properties with lodash's isEmpty, 1–2 % of ingest's CPU).
-      const knex = context.getTransactionContext<Knex.Transaction>() ?? connection.getKnex();
-      const query = knex.raw(sql, params as Knex.RawBinding[]);
+      const query = (trx ?? connection.getKnex()).raw(sql, params as Knex.RawBinding[]);
       return connection.transformRawResult<R[]>(await query, 'all');
     },
     { query: sql, params, ...context.getLoggerContext({ disableContextResolution: true }) },

@@ -5,7 +5,8 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import Database from 'libsql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freshTarget, openKitDatabase } from '../../../test/support/databases.js';
-import { openDatabase, type HubDatabase } from './db.js';
+import { inSavepoint, openDatabase, type HubDatabase } from './db.js';
+import { insertRows } from './insert-rows.js';
 import { selectRows } from './loaders.js';
 import { createLogger } from './log.js';
 import { kitMigration } from './migrations/kit-tables.migration.js';
@@ -135,6 +136,66 @@ describe('SQLite connections (the hub libsql driver)', () => {
       expect(prepared(select)).toBe(2);
     } finally {
       prepare.mockRestore();
+      await close();
+    }
+  });
+
+  it('runs bound statements on libsql itself, in the caller’s transaction and savepoints', async () => {
+    const { db, close } = await openKitDatabase('sqlite', 'sqlite-direct');
+    const knex = (db.orm.em as SqlEntityManager).getConnection().getKnex();
+    const throughKnex: string[] = [];
+    knex.client.on('query', (query: { sql: string }) => throughKnex.push(query.sql));
+    const marker = (eventId: string) => ({ consumer: 'c', eventId, processedAt: new Date() });
+    const ids = (em: SqlEntityManager | typeof db.orm.em) =>
+      selectRows<{ event_id: string }>(
+        em,
+        'select event_id from processed_event where consumer = ? order by event_id',
+        ['c'],
+      ).then((rows) => rows.map((row) => row.event_id));
+    try {
+      let ended: unknown;
+      await expect(
+        db.orm.em.fork().transactional(async (em) => {
+          ended = em.getTransactionContext();
+          await insertRows(em, ProcessedEvent, [marker('a')]);
+          await inSavepoint(em, 'kept', (tx) => insertRows(tx, ProcessedEvent, [marker('b')]));
+          await expect(
+            inSavepoint(em, 'dropped', async (tx) => {
+              await insertRows(tx, ProcessedEvent, [marker('c')]);
+              expect(await ids(tx)).toEqual(['a', 'b', 'c']);
+              throw new Error('refused');
+            }),
+          ).rejects.toThrow('refused');
+          // The transaction sees its own writes, less the savepoint rolled back.
+          expect(await ids(em)).toEqual(['a', 'b']);
+          throw new Error('roll it all back');
+        }),
+      ).rejects.toThrow('roll it all back');
+      expect(await ids(db.orm.em.fork())).toEqual([]);
+      // Not one of them went through knex's query runner; the transaction's begin and end did.
+      expect(throughKnex.filter((text) => /processed_event|savepoint/i.test(text))).toEqual([]);
+      expect(throughKnex.length).toBeGreaterThan(0);
+
+      // A transaction that has ended refuses a statement, as knex's did.
+      const connection = (db.orm.em as SqlEntityManager).getConnection();
+      await expect(connection.execute('select ? as n', [1], 'all', ended as never)).rejects.toThrow(
+        /transaction has already ended/,
+      );
+
+      // A statement the database refuses names itself, not its values (a child's details).
+      const insert =
+        'insert into processed_event (consumer, event_id, processed_at) values (?, ?, ?)';
+      const em = db.orm.em.fork() as SqlEntityManager;
+      await em.execute(insert, ['c', 'Jordan Smith 2019-04-01', 0], 'run');
+      const clash = await em.execute(insert, ['c', 'Jordan Smith 2019-04-01', 0], 'run').then(
+        () => null,
+        (error: Error) => error,
+      );
+      expect(clash?.name).toBe('UniqueConstraintViolationException');
+      expect(clash?.message).toContain(insert);
+      expect(clash?.message).toMatch(/UNIQUE constraint failed/);
+      expect(clash?.message).not.toContain('Jordan');
+    } finally {
       await close();
     }
   });

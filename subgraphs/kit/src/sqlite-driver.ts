@@ -32,7 +32,15 @@ const SAVEPOINT_STATEMENT = /^\s*(savepoint|release savepoint|rollback to savepo
 /** libsql's connection (better-sqlite3's API), as much of it as the driver uses. */
 export interface SqliteRawConnection {
   exec(sql: string): unknown;
-  prepare(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+/** libsql's prepared statement (better-sqlite3's API), as much of it as the driver uses. */
+export interface SqliteStatement {
+  /** True when the statement returns rows (a select, or a write with `returning`). */
+  readonly reader: boolean;
+  all(values: unknown[]): unknown[];
+  run(values: unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 
 /**
@@ -44,7 +52,7 @@ export interface SqliteRawConnection {
  */
 function cacheStatements(connection: SqliteRawConnection, size: number): void {
   const prepare = connection.prepare.bind(connection);
-  const statements = new Map<string, unknown>();
+  const statements = new Map<string, SqliteStatement>();
   connection.prepare = (sql: string) => {
     // knex names each savepoint afresh (trx1, trx2, …): kept, each would push out a statement
     // that is used again.
@@ -199,8 +207,11 @@ class HubLibSqlConnection extends LibSqlConnection {
     } else {
       sql = queryOrKnex;
     }
-    const bindings = params.length > 0 ? sqliteBindable(params) : null;
-    if (!bindings || placeholders(sql) !== params.length) {
+    const bindings = sqliteBindable(params);
+    // A query builder made on a transaction (MikroORM's migrator makes one) stands for it here,
+    // but cannot say whether it has ended: knex's runner checks that.
+    const builderInTransaction = ctx !== undefined && typeof ctx.isCompleted !== 'function';
+    if (!bindings || placeholders(sql) !== params.length || builderInTransaction) {
       return super.execute<never>(sql, params, method, ctx, loggerContext);
     }
     sql = this.config.get('onQuery')(sql, params);
@@ -211,17 +222,53 @@ class HubLibSqlConnection extends LibSqlConnection {
       : sql;
     return this.executeQuery(
       logged,
-      async () => {
-        // The transaction's own `raw`, as in the kit's `selectRows`.
-        const knex = (ctx as Knex.Transaction | undefined) ?? this.getKnex();
-        return this.transformRawResult<T>(
-          await knex.raw(sql, bindings as Knex.RawBinding[]),
+      async () =>
+        this.transformRawResult<T>(
+          await this.runBound(sql, bindings, ctx as Knex.Transaction | undefined),
           method,
-        );
-      },
+        ),
       { query: sql, params, ...loggerContext },
     );
   }
+
+  /**
+   * Runs `sql` with `bindings` on libsql's connection itself: the transaction's when `trx` is
+   * given, else one taken from the pool and given back. This is what knex's `raw` ends in
+   * (its libsql dialect's `_query`), without the layers before it: a query builder and runner
+   * per statement, the SQL formatted with its values for its debug log, the connection checks
+   * and events; about 15–20 µs of CPU a statement, against 6–8 µs for the statement itself
+   * (docs/decisions.md, "Performance"). The answer is what knex's gives: the rows of a statement
+   * that returns rows, else `{ changes, lastInsertRowid }`. A failed statement's error names the
+   * SQL, as knex's did, but not its values, which are a child's details as often as not.
+   */
+  async runBound(
+    sql: string,
+    bindings: readonly unknown[],
+    trx?: Knex.Transaction,
+  ): Promise<unknown> {
+    if (trx?.isCompleted()) {
+      throw new Error(`${sql} - the transaction has already ended`);
+    }
+    const client = (trx ?? this.getKnex()).client as unknown as PooledClient;
+    const connection = await client.acquireConnection();
+    try {
+      const statement = connection.prepare(sql);
+      const values = bindings.map(libsqlBinding);
+      return statement.reader ? statement.all(values) : statement.run(values);
+    } catch (error) {
+      if (error instanceof Error) error.message = `${sql} - ${error.message}`;
+      throw error;
+    } finally {
+      // A transaction's client keeps its connection; the pool's takes it back.
+      await client.releaseConnection(connection);
+    }
+  }
+}
+
+/** knex's client, as much of it as `runBound` uses. */
+interface PooledClient {
+  acquireConnection(): Promise<SqliteRawConnection>;
+  releaseConnection(connection: SqliteRawConnection): Promise<unknown>;
 }
 
 /** The libsql driver with {@link HubLibSqlDialect} and {@link HubLibSqlPlatform}: what the hub opens SQLite files with. */
