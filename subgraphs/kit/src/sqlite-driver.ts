@@ -254,7 +254,7 @@ class HubLibSqlConnection extends LibSqlConnection {
     try {
       const statement = connection.prepare(sql);
       const values = bindings.map(libsqlBinding);
-      return statement.reader ? statement.all(values) : statement.run(values);
+      return returnsRows(statement) ? statement.all(values) : statement.run(values);
     } catch (error) {
       if (error instanceof Error) error.message = `${sql} - ${error.message}`;
       throw error;
@@ -263,6 +263,15 @@ class HubLibSqlConnection extends LibSqlConnection {
       await client.releaseConnection(connection);
     }
   }
+}
+
+const readers = new WeakMap<SqliteStatement, boolean>();
+
+/** Whether a statement returns rows, asked of libsql once per prepared statement (a native call). */
+function returnsRows(statement: SqliteStatement): boolean {
+  let reader = readers.get(statement);
+  if (reader === undefined) readers.set(statement, (reader = statement.reader));
+  return reader;
 }
 
 /** knex's client, as much of it as `runBound` uses. */
