@@ -39,6 +39,7 @@ import {
   markdownTable,
   summarise,
   TARGET_TITLES,
+  turnOrder,
   type TargetName,
   type TargetRun,
 } from './workload.report.js';
@@ -235,7 +236,7 @@ export async function workloadCommand(argv: string[]): Promise<number> {
         });
         const byTarget = results.get(operation.name) ?? new Map<TargetName, TargetRun[]>();
         results.set(operation.name, byTarget);
-        for (const target of args.targets) {
+        for (const target of turnOrder(args.targets, run)) {
           const label = `${run}-${operation.name}-${target}`;
           let measured: Measured;
           if (target === 'ours') {
@@ -298,7 +299,7 @@ export async function workloadCommand(argv: string[]): Promise<number> {
       `- Command: \`npm run bench -- workload ${argv.join(' ')}\``,
       `- Commit: ${commit || '?'}${dirty ? ' (with uncommitted changes in the working tree)' : ''}; started ${startedAt.toISOString()}`,
       `- Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 1048576)} MiB memory; load average ${loadBefore} before, ${loadText()} after (shared and noisy: compare the ratios, measured side by side in each run)`,
-      `- ${args.connections} connections, ${args.durationSeconds} s measured after ${args.warmupSeconds} s of warm-up, per operation and target, ${args.runs} run(s) interleaved; figures are medians over runs (peak RSS the largest, errors summed); ratios are medians of each run's ratio to the hub gateway`,
+      `- ${args.connections} connections, ${args.durationSeconds} s measured after ${args.warmupSeconds} s of warm-up, per operation and target, ${args.runs} run(s) interleaved, each run starting with the next target in turn; figures are medians over runs (peak RSS the largest, errors summed); ratios are medians of each run's ratio to the hub gateway`,
       `- Hub on Node ${process.versions.node}${hive ? `; Hive Gateway ${packageVersion('@graphql-hive/gateway', join(ROOT, 'bench', 'hive'))} on Node ${hive.nodeVersion.replace(/^v/, '')}` : ''}; autocannon ${packageVersion('autocannon')}; every request unique (its own correlation id, so its own signed actor header)`,
       `- Subjects: case ${subjects.casePage.caseId} read by practitioner ${subjects.casePage.practitionerId}; list read by practitioner ${subjects.escalationList.practitionerId} (${subjects.escalationList.visible} escalations visible); overdue list of board ${subjects.overdueList.boardId} (${subjects.overdueList.overdue} overdue) read by board manager ${subjects.overdueList.managerId}`,
       `- ${TARGET_TITLES.direct}: the subgraph requests of the hub's query plan, each measured alone at the same concurrency and added up (bench/README.md)`,

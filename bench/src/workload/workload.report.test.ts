@@ -4,6 +4,7 @@ import {
   markdownTable,
   median,
   summarise,
+  turnOrder,
   type TargetRun,
 } from './workload.report.js';
 
@@ -33,6 +34,20 @@ describe('median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe('turnOrder', () => {
+  it('starts each run with the next target, so that none is always measured first', () => {
+    const targets = ['ours', 'hive', 'direct'] as const;
+    expect([1, 2, 3, 4].map((run) => turnOrder(targets, run))).toEqual([
+      ['ours', 'hive', 'direct'],
+      ['hive', 'direct', 'ours'],
+      ['direct', 'ours', 'hive'],
+      ['ours', 'hive', 'direct'],
+    ]);
+    expect(turnOrder(['ours'], 2)).toEqual(['ours']);
+    expect(targets).toEqual(['ours', 'hive', 'direct']);
   });
 });
 
