@@ -15,8 +15,8 @@ export const TARGET_TITLES: Record<TargetName, string> = {
 /**
  * The order the targets are measured in on run `run` (from 1): each run starts one further
  * along, so that no target is always the first measured. The first measurement after the
- * processes start runs on cold caches (PostgreSQL's buffers, V8's compiled code) and was the
- * slowest of every set: always first, the hub's gateway carried that alone into its ratios.
+ * processes start runs on cold caches (PostgreSQL's buffers, V8's compiled code) and was often
+ * the slowest of its set: always first, the hub's gateway carried that alone into its ratios.
  */
 export function turnOrder<T>(targets: readonly T[], run: number): T[] {
   const from = (run - 1) % Math.max(targets.length, 1);
