@@ -176,6 +176,11 @@ describe('SQLite connections (the hub libsql driver)', () => {
       expect(throughKnex.filter((text) => /processed_event|savepoint/i.test(text))).toEqual([]);
       expect(throughKnex.length).toBeGreaterThan(0);
 
+      // SQL with knex's own placeholders (`??`, an identifier) still goes its way, as before.
+      expect(
+        await selectRows(db.orm.em.fork(), 'select ?? as n from (select 5 as v)', ['v']),
+      ).toEqual([{ n: 5 }]);
+
       // A transaction that has ended refuses a statement, as knex's did.
       const connection = (db.orm.em as SqlEntityManager).getConnection();
       await expect(connection.execute('select ? as n', [1], 'all', ended as never)).rejects.toThrow(

@@ -224,7 +224,7 @@ class HubLibSqlConnection extends LibSqlConnection {
       logged,
       async () =>
         this.transformRawResult<T>(
-          await this.runBound(sql, bindings, ctx as Knex.Transaction | undefined),
+          await this.runOnLibsql(sql, bindings, ctx as Knex.Transaction | undefined),
           method,
         ),
       { query: sql, params, ...loggerContext },
@@ -232,16 +232,34 @@ class HubLibSqlConnection extends LibSqlConnection {
   }
 
   /**
-   * Runs `sql` with `bindings` on libsql's connection itself: the transaction's when `trx` is
-   * given, else one taken from the pool and given back. This is what knex's `raw` ends in
-   * (its libsql dialect's `_query`), without the layers before it: a query builder and runner
-   * per statement, the SQL formatted with its values for its debug log, the connection checks
-   * and events; about 15–20 µs of CPU a statement, against 6–8 µs for the statement itself
-   * (docs/decisions.md, "Performance"). The answer is what knex's gives: the rows of a statement
-   * that returns rows, else `{ changes, lastInsertRowid }`. A failed statement's error names the
-   * SQL, as knex's did, but not its values, which are a child's details as often as not.
+   * Runs `sql` with `bindings` on libsql's connection itself when every value has an exact
+   * binding ({@link sqliteBindable}) and the SQL has one `?` for each: the kit's `selectRows`.
+   * Otherwise (knex's own `??` for an identifier, a value libsql cannot bind) through knex's
+   * `raw`, as before.
    */
   async runBound(
+    sql: string,
+    bindings: readonly unknown[],
+    trx?: Knex.Transaction,
+  ): Promise<unknown> {
+    if (!sqliteBindable(bindings) || placeholders(sql) !== bindings.length) {
+      return (trx ?? this.getKnex()).raw(sql, bindings as Knex.RawBinding[]);
+    }
+    return this.runOnLibsql(sql, bindings, trx);
+  }
+
+  /**
+   * Runs `sql` with `bindings` (values {@link sqliteBindable} accepted) on libsql's connection
+   * itself: the transaction's when `trx` is given, else one taken from the pool and given back.
+   * This is what knex's `raw` ends in (its libsql dialect's `_query`), without the layers before
+   * it: a query builder and runner per statement, the SQL formatted with its values for its
+   * debug log, the connection checks and events; about 15–20 µs of CPU a statement, against
+   * 6–8 µs for the statement itself (docs/decisions.md, "Performance"). The answer is what
+   * knex's gives: the rows of a statement that returns rows, else `{ changes, lastInsertRowid }`.
+   * A failed statement's error names the SQL, as knex's did, but not its values, which are a
+   * child's details as often as not.
+   */
+  private async runOnLibsql(
     sql: string,
     bindings: readonly unknown[],
     trx?: Knex.Transaction,
@@ -274,7 +292,7 @@ function returnsRows(statement: SqliteStatement): boolean {
   return reader;
 }
 
-/** knex's client, as much of it as `runBound` uses. */
+/** knex's client, as much of it as `runOnLibsql` uses. */
 interface PooledClient {
   acquireConnection(): Promise<SqliteRawConnection>;
   releaseConnection(connection: SqliteRawConnection): Promise<unknown>;
