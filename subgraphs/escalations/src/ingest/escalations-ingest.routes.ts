@@ -19,7 +19,7 @@ import {
   type FactLoaders,
   type PractitionerFact,
 } from '../facts/cases-facts.js';
-import { EscalationPolicyVersion } from '../entities/escalation-policy.entity.js';
+import { latestPolicy } from '../policy/policy.service.js';
 import { applyEscalationsRecord, type IngestLookup } from './escalations-ingest.applier.js';
 
 /** The integration account, re-checked through the cases subgraph's facts. */
@@ -99,14 +99,7 @@ export function escalationsIngestRoutes(
       // The batch is one board's: its policy is read once, as the batch begins, not per raise
       // (and not at all for a batch that raises nothing). None yet (a board whose BoardCreated
       // has not arrived): each raise writes the default.
-      const policy =
-        pairs.size > 0
-          ? await em.findOne(
-              EscalationPolicyVersion,
-              { boardId: agency.boardId },
-              { orderBy: { version: 'desc' } },
-            )
-          : null;
+      const policy = pairs.size > 0 ? await latestPolicy(em, agency.boardId) : null;
       const scope = {
         actor,
         integrationName: practitioner.name,

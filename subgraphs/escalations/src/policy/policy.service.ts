@@ -5,6 +5,14 @@ import type { StageDefinitionInput } from '../inputs/stage-definition.input.js';
 import type { EscalationPolicy } from '../types/escalation-policy.type.js';
 import { DEFAULT_PANEL_AGENCY_COUNT, DEFAULT_STAGES } from './default-policy.js';
 
+/** The board's newest policy version, or null when it has none yet. */
+export function latestPolicy(
+  em: EntityManager,
+  boardId: string,
+): Promise<EscalationPolicyVersion | null> {
+  return em.findOne(EscalationPolicyVersion, { boardId }, { orderBy: { version: 'desc' } });
+}
+
 /**
  * The board's newest policy version. A board with none yet gets the default as version 1: the
  * BoardCreated consumer normally writes it, and this covers a board whose event has not arrived,
@@ -15,12 +23,7 @@ export async function currentPolicy(
   boardId: string,
   now: Date,
 ): Promise<EscalationPolicyVersion> {
-  const latest = await em.findOne(
-    EscalationPolicyVersion,
-    { boardId },
-    { orderBy: { version: 'desc' } },
-  );
-  return latest ?? ensureDefaultPolicy(em, boardId, now);
+  return (await latestPolicy(em, boardId)) ?? ensureDefaultPolicy(em, boardId, now);
 }
 
 /** Writes the default policy as version 1 unless the board has one; safe to race. */
