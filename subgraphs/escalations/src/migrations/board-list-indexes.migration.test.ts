@@ -1,6 +1,12 @@
 import { createLogger, KIT_ENTITIES, kitMigration, openDatabase, type HubDatabase } from '@hub/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, freshTarget, queryPlan } from '../../../../test/support/databases.js';
+import {
+  analyzeAsInUse,
+  databaseKinds,
+  freshTarget,
+  queryPlan,
+  type DatabaseKind,
+} from '../../../../test/support/databases.js';
 import * as entities from '../entities/index.js';
 import { escalationsMigrations } from './index.js';
 
@@ -22,7 +28,7 @@ const due = (kind: string) =>
  * between two of 20 agencies; then the planners' statistics, so each database chooses its
  * plan from data as it would in use (an empty table tells PostgreSQL nothing).
  */
-async function fill(db: HubDatabase, kind: string): Promise<void> {
+async function fill(db: HubDatabase, kind: DatabaseKind): Promise<void> {
   const connection = db.orm.em.getConnection();
   const columns = `id, reference, board_id, region, case_id, raised_by_id, raising_agency_id,
     raising_agency_kind, responding_agency_id, responding_agency_kind, category, ground, summary,
@@ -62,9 +68,7 @@ async function fill(db: HubDatabase, kind: string): Promise<void> {
       rows.flat(),
     );
   }
-  // PostgreSQL: VACUUM also marks the pages all-visible, as autovacuum does in use, which an
-  // index-only scan needs.
-  await connection.execute(kind === 'sqlite' ? 'analyze' : 'vacuum analyze escalation');
+  await analyzeAsInUse(db, kind, 'escalation');
 }
 /** What the escalations query sends for a board manager's overdue list (its filter twice). */
 const overdue = (kind: string) => `from escalation as e
