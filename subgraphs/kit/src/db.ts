@@ -14,8 +14,8 @@ import {
 } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migration, Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from './log.js';
+import { HubPostgreSqlDriver } from './postgres-driver.js';
 import { HubLibSqlDriver } from './sqlite-driver.js';
 
 interface PgConnection {
@@ -217,6 +217,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
     debug: false,
     loggerFactory: (loggerOptions: LoggerOptions) => new HubOrmLogger(loggerOptions, queries),
     logger: (message: string) => options.log.debug(message),
+    // A refused statement's error names the SQL knex sent, not that SQL with its values written
+    // in. The drivers put back the statement's text with its placeholders where MikroORM wrote
+    // the values in as literals (statement-errors.ts).
+    driverOptions: { compileSqlOnError: false },
   };
   let orm: MikroORM;
   if (target.kind === 'sqlite') {
@@ -226,7 +230,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   } else {
     orm = await MikroORM.init({
       ...common,
-      driver: PostgreSqlDriver,
+      driver: HubPostgreSqlDriver,
       clientUrl: target.url,
       schema: target.schema,
       // Raw SQL (reference counters, locks) then finds the subgraph's tables unqualified.
@@ -305,7 +309,7 @@ export abstract class HubMigration extends Migration {
   }
 
   protected get isPostgres(): boolean {
-    return this.config.get('driver') === PostgreSqlDriver;
+    return this.config.get('driver') === HubPostgreSqlDriver;
   }
 
   /** The schema builder, bound to the subgraph's schema. */

@@ -7,6 +7,7 @@ import type {
   LogContext,
 } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
+import { withoutValues } from './statement-errors.js';
 import { isUuid } from './text.js';
 
 type Order = Record<string, 'asc' | 'desc'>;
@@ -75,16 +76,21 @@ export function selectRows<R>(em: EntityManager, sql: string, params: unknown[])
     sql,
     async () => {
       const trx = context.getTransactionContext<Knex.Transaction>();
-      if (connection.runBound) {
-        return connection.transformRawResult<R[]>(
-          await connection.runBound(sql, params, trx),
-          'all',
-        );
+      try {
+        if (connection.runBound) {
+          return connection.transformRawResult<R[]>(
+            await connection.runBound(sql, params, trx),
+            'all',
+          );
+        }
+        // A transaction's own `raw` is what `transacting` would make (knex's `transacting` also
+        // walks the transaction's properties with lodash's isEmpty, 1–2 % of ingest's CPU).
+        const query = (trx ?? connection.getKnex()).raw(sql, params as Knex.RawBinding[]);
+        return connection.transformRawResult<R[]>(await query, 'all');
+      } catch (error) {
+        // knex wrote the values into the message (statement-errors.ts).
+        throw withoutValues(error, sql);
       }
-      // A transaction's own `raw` is what `transacting` would make (knex's `transacting` also
-      // walks the transaction's properties with lodash's isEmpty, 1–2 % of ingest's CPU).
-      const query = (trx ?? connection.getKnex()).raw(sql, params as Knex.RawBinding[]);
-      return connection.transformRawResult<R[]>(await query, 'all');
     },
     { query: sql, params, ...context.getLoggerContext({ disableContextResolution: true }) },
   );

@@ -1,6 +1,7 @@
 import { Utils, type Configuration, type LoggingOptions, type Transaction } from '@mikro-orm/core';
 import { AbstractSqlDriver, LibSqlKnexDialect, type Knex } from '@mikro-orm/knex';
 import { LibSqlConnection, LibSqlPlatform } from '@mikro-orm/libsql';
+import { keepDriverMessage, withoutValues } from './statement-errors.js';
 
 /**
  * How long a statement waits for a lock another connection holds (a second process such as the
@@ -102,6 +103,19 @@ class HubLibSqlDialect extends LibSqlKnexDialect {
     return true;
   }
 
+  /**
+   * Keeps a refused statement's own message before knex writes the statement, values and all,
+   * into it (statement-errors.ts).
+   */
+  override async _query(connection: unknown, query: unknown): Promise<unknown> {
+    try {
+      return await super._query(connection, query);
+    } catch (error) {
+      keepDriverMessage(error);
+      throw error;
+    }
+  }
+
   /** Called on every statement's values as it runs (knex's own maps Dates and booleans to numbers). */
   _formatBindings(bindings: readonly unknown[] | undefined): unknown[] {
     return bindings ? bindings.map(libsqlBinding) : [];
@@ -128,9 +142,9 @@ export class HubLibSqlPlatform extends LibSqlPlatform {
  * The values of a statement MikroORM would write into its text as literals, if each has a
  * binding that SQLite stores and compares as it would the literal (see
  * {@link libsqlBinding}); else null, and the statement keeps MikroORM's way (an array, an
- * object, a raw fragment, a number that is not a safe integer or a finite fraction, a BigInt:
- * knex writes a failed statement's values into its error message and cannot write a BigInt,
- * so the database's own error would be lost).
+ * object, a raw fragment, a number that is not a safe integer or a finite fraction, a BigInt,
+ * which knex could not write into a failed statement's error message when these statements
+ * went through it, so the database's own error was lost).
  */
 export function sqliteBindable(params: readonly unknown[]): unknown[] | null {
   const bindable: unknown[] = new Array(params.length);
@@ -212,7 +226,11 @@ class HubLibSqlConnection extends LibSqlConnection {
     // but cannot say whether it has ended: knex's runner checks that.
     const builderInTransaction = ctx !== undefined && typeof ctx.isCompleted !== 'function';
     if (!bindings || placeholders(sql) !== params.length || builderInTransaction) {
-      return super.execute<never>(sql, params, method, ctx, loggerContext);
+      try {
+        return await super.execute<never>(sql, params, method, ctx, loggerContext);
+      } catch (error) {
+        throw withoutValues(error, sql);
+      }
     }
     sql = this.config.get('onQuery')(sql, params);
     await this.ensureConnection();
