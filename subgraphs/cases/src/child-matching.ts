@@ -208,20 +208,20 @@ async function refusePossibleMatch(
     ? ` and not exists (select 1 from child_identifier i where i.child_id = c.id and (${pairs}))`
     : '';
   const pairParams = identifiers.flatMap(({ system, value }) => [system, value]);
-  const children = (condition: string, params: unknown[]) =>
-    selectRows<{ id: string; name: string }>(
-      em,
-      `select c.id, c.name from child_subject c where c.board_id = ?${condition}${sharesNone}`,
-      [boardId, ...params, ...pairParams],
-    );
-  // Two lookups on the (board, date of birth) index rather than one `or`, which neither SQLite
-  // nor PostgreSQL reliably answers from the index: that read every child of the board.
-  const candidates = dateOfBirth
-    ? [
-        ...(await children(' and c.date_of_birth = ?', [dateOfBirth])),
-        ...(await children(' and c.date_of_birth is null', [])),
-      ]
-    : await children('', []);
+  const children = (condition: string) =>
+    `select c.id, c.name from child_subject c where c.board_id = ?${condition}${sharesNone}`;
+  // With a date of birth, the equal and the missing ones: two selects on the (board, date of
+  // birth) index in one statement, rather than one `or`, which neither SQLite nor PostgreSQL
+  // reliably answers from the index (that read every child of the board).
+  const candidates = await selectRows<{ id: string; name: string }>(
+    em,
+    dateOfBirth
+      ? `${children(' and c.date_of_birth = ?')} union all ${children(' and c.date_of_birth is null')}`
+      : children(''),
+    dateOfBirth
+      ? [boardId, dateOfBirth, ...pairParams, boardId, ...pairParams]
+      : [boardId, ...pairParams],
+  );
   const alike = candidates.filter((candidate) => comparableName(candidate.name) === name);
   if (alike.length === 0) return;
   throw new ChildMatchRefusedError(

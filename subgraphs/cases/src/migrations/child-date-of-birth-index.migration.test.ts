@@ -41,5 +41,16 @@ describe.each(databaseKinds)('the possible-match lookup on %s', (kind) => {
       expect(text, condition).toMatch(/child_subject_board_id_date_of_birth_index/);
       if (kind === 'sqlite') expect(text, condition).toMatch(/board_id=\? AND date_of_birth/);
     }
+    if (kind === 'sqlite') {
+      // Both, in one statement, as the lookup asks: each half from the index.
+      const select = (condition: string) =>
+        `select id, name from child_subject where board_id = ${board} and ${condition}`;
+      const text = await plan(
+        db,
+        kind,
+        `${select("date_of_birth = '2015-03-01'")} union all ${select('date_of_birth is null')}`,
+      );
+      expect(text.match(/child_subject_board_id_date_of_birth_index/g), text).toHaveLength(2);
+    }
   });
 });
