@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES, serveCommand, type ServiceName } from '@hub/cli';
@@ -9,6 +9,7 @@ import type { SubgraphName } from '../dataset/tables.js';
 import {
   cleanEnvironment,
   freePort,
+  ROOT,
   startService,
   waitUntilReady,
   type ServiceProcess,
@@ -46,6 +47,25 @@ export interface RunningTopology {
 }
 
 const CLI = 'cli/dist/main.js';
+
+/**
+ * The options `npm start` gives `node` before the CLI (package.json's `start` script, e.g. the
+ * young generation's size): the benchmark starts the embedded hub as a user does, so that it
+ * measures the process they run.
+ */
+export function startNodeOptions(
+  packageJson: string = readFileSync(join(ROOT, 'package.json'), 'utf8'),
+): string[] {
+  const script = (JSON.parse(packageJson) as { scripts?: { start?: string } }).scripts?.start;
+  const words = (script ?? '')
+    .split('&&')
+    .map((command) => command.trim().split(/\s+/))
+    .find((command) => command[0] === 'node' && command.includes(CLI));
+  if (!words) {
+    throw new Error(`package.json's start script runs no \`node ${CLI}\`: ${script ?? '(none)'}`);
+  }
+  return words.slice(1, words.indexOf(CLI));
+}
 const SUBGRAPH_NAMES: SubgraphName[] = ['cases', 'escalations', 'panels', 'learning'];
 
 const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
@@ -78,7 +98,14 @@ export async function startEmbedded(data: DataSource): Promise<RunningTopology> 
     PANELS_PORT: String(ports.panels),
     LEARNING_PORT: String(ports.learning),
   });
-  const hub = startService('hub', process.execPath, [CLI, 'start'], env, join(workDir, 'hub.log'));
+  const hub = startService(
+    'hub',
+    process.execPath,
+    [CLI, 'start'],
+    env,
+    join(workDir, 'hub.log'),
+    startNodeOptions(),
+  );
   try {
     await waitUntilReady(hub, readyUrl(ports.gateway));
     const key = await loadEmbeddedKey(dataDir);

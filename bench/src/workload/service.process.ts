@@ -40,19 +40,24 @@ export function cleanEnvironment(extra: Record<string, string>): Record<string, 
   return { ...env, ...extra };
 }
 
-/** Starts `command args` from the repository root, its stdout and stderr into `logFile`. */
+/**
+ * Starts `command args` from the repository root, its stdout and stderr into `logFile`;
+ * `nodeOptions` go first (what `npm start` gives `node`), then HUB_BENCH_NODE_ARGS, which can
+ * override them.
+ */
 export function startService(
   name: string,
   command: string,
   args: string[],
   env: Record<string, string>,
   logFile: string,
+  nodeOptions: string[] = [],
 ): ServiceProcess {
   const fd = openSync(logFile, 'a');
   // HUB_BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`) go to every Node process
   // a benchmark starts, to profile what it measures; Node refuses --cpu-prof in NODE_OPTIONS.
   const nodeArgs = (process.env.HUB_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(command, [...nodeArgs, ...args], {
+  const child = spawn(command, [...nodeOptions, ...nodeArgs, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', fd, fd],
