@@ -1,4 +1,4 @@
-import { Utils, type Configuration, type LoggingOptions, type Transaction } from '@mikro-orm/core';
+import { Utils, type Configuration } from '@mikro-orm/core';
 import { AbstractSqlDriver, PostgreSqlKnexDialect, type Knex } from '@mikro-orm/knex';
 import { PostgreSqlConnection, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { keepDriverMessage, withoutValues } from './statement-errors.js';
@@ -34,16 +34,11 @@ class HubPostgreSqlConnection extends PostgreSqlConnection {
     this.connected = true;
   }
 
-  override async execute<T>(
-    queryOrKnex: string | Knex.QueryBuilder | Knex.Raw,
-    params: unknown[] = [],
-    method: 'all' | 'get' | 'run' = 'all',
-    ctx?: Transaction,
-    loggerContext?: LoggingOptions,
-  ): Promise<T> {
+  override async execute<T>(...args: Parameters<PostgreSqlConnection['execute']>): Promise<T> {
     try {
-      return await super.execute<never>(queryOrKnex, params, method, ctx, loggerContext);
+      return await super.execute<never>(...args);
     } catch (error) {
+      const [queryOrKnex] = args;
       const sql = Utils.isObject<Knex.QueryBuilder | Knex.Raw>(queryOrKnex)
         ? queryOrKnex.toSQL().sql
         : queryOrKnex;
