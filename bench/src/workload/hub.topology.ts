@@ -66,6 +66,7 @@ export function startNodeOptions(
   }
   return words.slice(1, words.indexOf(CLI));
 }
+
 const SUBGRAPH_NAMES: SubgraphName[] = ['cases', 'escalations', 'panels', 'learning'];
 
 const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;

@@ -35,12 +35,7 @@ export function keepDriverMessage(error: unknown): void {
   if (refused[DRIVER_MESSAGE] !== undefined) return;
   if ('detail' in refused) delete refused.detail;
   if (typeof refused.code === 'string' && refused.code.startsWith('22')) {
-    const original = refused.message;
-    const blanked = original.replace(QUOTED, '"…"');
-    // Read first, so the stack's first line holds the message it is to lose.
-    const stack = refused.stack;
-    refused.message = blanked;
-    if (typeof stack === 'string') refused.stack = stack.replace(original, () => blanked);
+    setMessage(refused, refused.message.replace(QUOTED, '"…"'));
   }
   refused[DRIVER_MESSAGE] = refused.message;
 }
@@ -55,13 +50,17 @@ export function withoutValues<E>(error: E, sql: string): E {
   const refused = error as StatementError;
   const driverMessage = refused[DRIVER_MESSAGE];
   if (driverMessage === undefined) return error;
-  const sent = refused.message;
-  const message = `${sql} - ${driverMessage}`;
-  if (sent === message) return error;
-  // V8 writes the stack's first line from the message when the stack is first read: read it
-  // now, so it holds the message knex wrote, and put this one in its place.
-  const stack = refused.stack;
-  refused.message = message;
-  if (typeof stack === 'string') refused.stack = stack.replace(sent, () => message);
+  setMessage(refused, `${sql} - ${driverMessage}`);
   return error;
+}
+
+/** `error`'s message as `message`, in its stack's first line too. */
+function setMessage(error: Error, message: string): void {
+  const old = error.message;
+  if (old === message) return;
+  // V8 writes the stack's first line from the message when the stack is first read: read it
+  // now, so it holds the old message, and put the new one in its place.
+  const stack = error.stack;
+  error.message = message;
+  if (typeof stack === 'string') error.stack = stack.replace(old, () => message);
 }
