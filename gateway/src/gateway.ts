@@ -20,6 +20,7 @@ import { DEFAULT_INGEST_MAX_BYTES, type TrustProxy } from './config.js';
 import { runInRequestScope, type GatewayContext } from './context.js';
 import { createErrorFormatter, internalError } from './graphql/mask-error.js';
 import { queryCostPlugin, queryLimitRules } from './graphql/query-limits.js';
+import { subgraphAgent } from './graphql/subgraph-fetcher.js';
 import { SubgraphDataSource } from './graphql/subgraph.data-source.js';
 import { bodyDeadline, DEFAULT_BODY_TIMEOUT_MS } from './http/body-deadline.middleware.js';
 import { correlate, requestScopeOf } from './http/correlation-id.middleware.js';
@@ -154,6 +155,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // its client's silence instead, and bodyDeadline keeps Node's bound for every other route.
   httpServer.requestTimeout = 0;
 
+  // Every call to a subgraph (the query plans' fetches, the actor lookups) goes over these.
+  const subgraphConnections = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: log,
@@ -162,7 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (!url) {
         throw new Error(`The supergraph names a subgraph the gateway has no URL for: ${name}`);
       }
-      return new SubgraphDataSource(name, url, options.actorKey);
+      return new SubgraphDataSource(name, url, options.actorKey, subgraphConnections);
     },
   });
 
@@ -193,6 +196,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const loadActor = createActorLoader({
     casesUrl: subgraphUrls.cases,
     actorKey: options.actorKey,
+    agent: subgraphConnections,
     timeoutMs: options.actorTimeoutMs,
     // An external issuer's subjects are its own, so they are looked up, never taken as ids.
     by: options.verifier.mode === 'oidc' ? 'externalSubject' : 'practitionerId',
@@ -245,6 +249,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     });
   } catch (error) {
     await apollo.stop().catch(() => undefined);
+    await subgraphConnections.close().catch(() => undefined);
     throw error;
   }
   const { port } = httpServer.address() as AddressInfo;
@@ -254,8 +259,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     url,
     port,
     async close() {
-      // The drain plugin stops accepting and waits for requests in flight; then the gateway stops.
+      // The drain plugin stops accepting and waits for requests in flight; then the gateway stops,
+      // and its connections to the subgraphs are closed.
       await apollo.stop();
+      await subgraphConnections.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newInternalSecret, secretKey, verifyActor, type Actor } from '@hub/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subgraphAgent } from '../graphql/subgraph-fetcher.js';
 import { ADMIN_ACTOR, createActorLoader, type ActorLoader } from './load-actor.js';
 
 const meta = { correlationId: 'cid-1', ip: '127.0.0.1' };
@@ -22,20 +23,24 @@ describe('createActorLoader', () => {
         () => null,
       );
       requests.push({ path: req.url ?? '', caller });
+      if (req.url === '/internal/actor/slow') return; // never answers
       const answer = answers.get(req.url ?? '') ?? { status: 404, body: {} };
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    load = createActorLoader({ casesUrl: `http://127.0.0.1:${port}/graphql`, actorKey });
+    load = createActorLoader({ casesUrl: `http://127.0.0.1:${port}/graphql`, actorKey, agent });
     loadBySubject = createActorLoader({
       casesUrl: `http://127.0.0.1:${port}/graphql`,
       actorKey,
+      agent,
       by: 'externalSubject',
     });
   });
+  const agent = subgraphAgent();
   afterAll(async () => {
+    await agent.close();
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -80,6 +85,18 @@ describe('createActorLoader', () => {
     expect(requests.slice(before).map((request) => request.path)).toEqual([
       '/internal/actor/a%2F..%2F..%2Fx',
     ]);
+  });
+
+  it('gives up on a directory that does not answer in time', async () => {
+    const impatient = createActorLoader({
+      casesUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+      actorKey,
+      agent,
+      timeoutMs: 300,
+    });
+    const started = Date.now();
+    await expect(impatient({ subject: 'slow', admin: false }, meta)).rejects.toThrow(/abort|time/i);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('throws when the directory fails or answers nonsense', async () => {

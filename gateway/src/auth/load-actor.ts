@@ -6,6 +6,7 @@ import {
   type RequestMeta,
 } from '@hub/kit';
 import { AgencyKind, Role } from '@hub/schema';
+import { request, type Agent } from 'undici';
 import { z } from 'zod';
 import { subgraphBaseUrl } from '../subgraph-url.js';
 import type { TokenIdentity } from './verify-token.js';
@@ -57,6 +58,8 @@ export interface ActorLoaderOptions {
   casesUrl: string;
   /** Key that signs the actor header (the hub's internal secret). */
   actorKey: Uint8Array;
+  /** The gateway's connections to its subgraphs (`subgraphAgent`). @default undici's global one */
+  agent?: Agent;
   /**
    * What a token's subject names: the practitioner's id (the embedded key's tokens) or their
    * external subject as an administrator stored it (an OIDC issuer's). @default 'practitionerId'
@@ -94,23 +97,26 @@ export function createActorLoader(options: ActorLoaderOptions): ActorLoader {
     if (identity.admin) return { ...ADMIN_ACTOR, id: identity.subject };
     const path = lookupPath(options.by, identity.subject);
     if (!path) return null;
-    const response = await fetch(`${base}${path}`, {
+    // undici's request, not fetch: no Fetch API objects and body streams for a lookup that every
+    // request makes.
+    const response = await request(`${base}${path}`, {
       headers: {
         [ACTOR_HEADER]: await signActor(options.actorKey, GATEWAY_SERVICE_ACTOR, meta),
         [CORRELATION_HEADER]: meta.correlationId,
         accept: 'application/json',
       },
       signal: AbortSignal.timeout(timeoutMs),
+      dispatcher: options.agent,
     });
-    if (response.status === 404) {
-      await response.body?.cancel();
+    if (response.statusCode === 404) {
+      await response.body.dump();
       return null;
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`The directory answered ${response.status} for an actor lookup.`);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await response.body.dump();
+      throw new Error(`The directory answered ${response.statusCode} for an actor lookup.`);
     }
-    const entry = directoryEntrySchema.parse(await response.json());
+    const entry = directoryEntrySchema.parse(await response.body.json());
     if (!entry.active) return null;
     return {
       kind: 'practitioner',

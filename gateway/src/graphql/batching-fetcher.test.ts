@@ -16,8 +16,8 @@ import {
   type DirectoryEntry,
   type TestSubgraph,
 } from '../gateway.test-helpers.js';
-import { batchingFetcher } from './batching-fetcher.js';
-import { subgraphFetcher } from './subgraph-fetcher.js';
+import { batchingFetcher, isQuery } from './batching-fetcher.js';
+import { subgraphAgent, subgraphFetcher } from './subgraph-fetcher.js';
 
 const actorKey = secretKey(newInternalSecret());
 const actor = (id: string): Actor => ({
@@ -35,6 +35,31 @@ const echoTypeDefs = federation(`
   type Query { echo(text: String!): String! }
   type Mutation { shout(text: String!): String! }
 `);
+
+describe('isQuery', () => {
+  const body = (query: string, variables?: object) => JSON.stringify({ query, variables });
+
+  it('tells a query from the first characters Apollo Gateway sends', () => {
+    expect(isQuery(body('query Page__cases__1($id: ID!) { case(id: $id) { id } }'))).toBe(true);
+    expect(isQuery(body('{ me { id } }'))).toBe(true);
+    expect(isQuery(body('  query{ me { id } }'))).toBe(true);
+    expect(isQuery(body('\n\tquery Q { me { id } }'))).toBe(true);
+    expect(isQuery(JSON.stringify({ variables: { a: 1 }, query: 'query Q { me { id } }' }))).toBe(
+      true,
+    );
+  });
+
+  it('never takes a mutation, or anything else, for a query', () => {
+    expect(isQuery(body('mutation Shout($text: String!) { shout(text: $text) }'))).toBe(false);
+    expect(isQuery(body('  mutation { shout(text: "query") }'))).toBe(false);
+    expect(isQuery(body('queryX { me }'))).toBe(false);
+    expect(isQuery(body('subscription { changed }'))).toBe(false);
+    expect(isQuery(JSON.stringify({ query: 1 }))).toBe(false);
+    expect(isQuery('{"query":"query Q {')).toBe(true);
+    expect(isQuery('{"query":"mutation M {')).toBe(false);
+    expect(isQuery('not json')).toBe(false);
+  });
+});
 
 describe('batchingFetcher', () => {
   const subgraphs: TestSubgraph[] = [];
@@ -55,8 +80,10 @@ describe('batchingFetcher', () => {
   afterEach(async () => {
     for (const subgraph of subgraphs.splice(0)) await subgraph.close();
   });
+  const agent = subgraphAgent();
+  afterAll(() => agent.close());
 
-  const fetcher = batchingFetcher(subgraphFetcher());
+  const fetcher = batchingFetcher(subgraphFetcher(agent));
   const call = async (url: string, header: string, query: string, text: string) => {
     const response = await fetcher(url, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ACTOR_HEADER } from '@hub/kit';
-import { Response } from 'node-fetch';
+import { SubgraphResponse } from './subgraph-fetcher.js';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetchInit = NonNullable<Parameters<Fetcher>[1]>;
@@ -18,8 +18,16 @@ interface Batch {
   waiting: Waiting[];
 }
 
+/**
+ * What Apollo Gateway's data source sends starts `{"query":"` and the operation's text: a query
+ * there is told by its first characters, without parsing the variables (a page's entity
+ * representations). Raw spaces are the only whitespace JSON leaves unescaped.
+ */
+const QUERY_BODY = /^\{"query":" *(query\b|\{)/;
+
 /** Only queries go together: a mutation runs alone, and is never sent twice. */
-function isQuery(body: string): boolean {
+export function isQuery(body: string): boolean {
+  if (QUERY_BODY.test(body)) return true;
   try {
     const { query } = JSON.parse(body) as { query?: unknown };
     return typeof query === 'string' && /^\s*(query\b|\{)/.test(query);
@@ -58,14 +66,14 @@ export function batchingFetcher(send: Fetcher): Fetcher {
     }
     let answers: unknown[] | null = null;
     let status = 0;
-    let headers: FetchResult['headers'] | undefined;
+    let contentType: string | null = null;
     try {
       const response = await send(url, {
         ...init,
         body: `[${waiting.map((w) => w.body).join(',')}]`,
       } as FetchInit);
       status = response.status;
-      headers = response.headers;
+      contentType = response.headers.get('content-type');
       const text = await response.text();
       if (response.ok) {
         const parsed = JSON.parse(text) as unknown;
@@ -80,12 +88,13 @@ export function batchingFetcher(send: Fetcher): Fetcher {
       for (const w of waiting) sendAlone(url, init, w.body).then(w.resolve, w.reject);
       return;
     }
+    // Each operation gets its own answer as parsed, not turned back into text to be parsed again.
     waiting.forEach((w, i) => {
-      const response = new Response(JSON.stringify(answers[i]), {
-        status,
-        headers: { 'content-type': headers?.get('content-type') ?? 'application/json' },
-      });
-      w.resolve(response as unknown as FetchResult);
+      w.resolve(
+        new SubgraphResponse(url, status, contentType ?? 'application/json', {
+          parsed: answers[i],
+        }),
+      );
     });
   }
 

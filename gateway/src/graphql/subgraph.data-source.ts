@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ACTOR_HEADER, CORRELATION_HEADER, signActor, withInputField } from '@hub/kit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Agent } from 'undici';
 import type { GatewayContext } from '../context.js';
 import { batchingFetcher } from './batching-fetcher.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
@@ -27,8 +28,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly name: string,
     url: string,
     private readonly actorKey: Uint8Array,
+    agent: Agent,
   ) {
-    super({ url, fetcher: batchingFetcher(subgraphFetcher()) });
+    super({ url, fetcher: batchingFetcher(subgraphFetcher(agent)) });
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
