@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS,
   loadOrCreateEmbeddedKey,
@@ -17,8 +17,20 @@ import {
   createOidcVerifier,
   createTokenVerifier,
   TokenError,
+  VerifiedTokens,
   type TokenVerifier,
 } from './verify-token.js';
+
+/** Counts the signature checks jose makes (WebCrypto's `subtle.verify`) while `run` runs. */
+async function signatureChecks(run: () => Promise<unknown>): Promise<number> {
+  const spy = vi.spyOn(crypto.subtle, 'verify');
+  try {
+    await run();
+    return spy.mock.calls.length;
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 async function refusal(verifier: TokenVerifier, token: string | undefined) {
   const error = await verifier.verify(token).then(
@@ -68,6 +80,50 @@ describe('embedded verifier', () => {
     await expect(verifier.verify(await mintToken(key, { admin: true }))).resolves.toEqual({
       subject: 'admin',
       admin: true,
+    });
+  });
+
+  describe('a token verified before', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is taken from the verified tokens, its signature not checked again', async () => {
+      const verified = new VerifiedTokens();
+      const remembering = createEmbeddedVerifier(key, verified);
+      const token = await mintToken(key, { subject: 'p-1' });
+      expect(await signatureChecks(() => remembering.verify(token))).toBe(1);
+      const again = await signatureChecks(async () => {
+        await expect(remembering.verify(token)).resolves.toEqual({ subject: 'p-1', admin: false });
+      });
+      expect(again).toBe(0);
+      expect(verified.size).toBe(1);
+      // Another key's token with the same claims is another text: checked, and refused.
+      expect(await refusal(remembering, await mintToken(otherKey, { subject: 'p-1' }))).toBe(
+        'invalid',
+      );
+    });
+
+    it('is refused once it expires, as jose refuses it', async () => {
+      const remembering = createEmbeddedVerifier(key, new VerifiedTokens());
+      const token = await mintToken(key, { subject: 'p-1' });
+      await remembering.verify(token);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      // A working day and jose's 30 s of clock tolerance later, and one second more.
+      vi.setSystemTime(Date.now() + (10 * 3600 + 31) * 1000);
+      expect(await refusal(remembering, token)).toBe('expired');
+    });
+
+    it('keeps at most the newest tokens it was given room for', async () => {
+      const verified = new VerifiedTokens(2);
+      const remembering = createEmbeddedVerifier(key, verified);
+      const tokens = await Promise.all(
+        ['p-1', 'p-2', 'p-3'].map((subject) => mintToken(key, { subject })),
+      );
+      for (const token of tokens) await remembering.verify(token);
+      expect(verified.size).toBe(2);
+      expect(await signatureChecks(() => remembering.verify(tokens[0]!))).toBe(1);
+      expect(await signatureChecks(() => remembering.verify(tokens[0]!))).toBe(0);
     });
   });
 
@@ -181,6 +237,8 @@ describe('OIDC verifier', () => {
   let strangerKey: CryptoKey;
   let verifier: TokenVerifier;
   let jwksRequests = 0;
+  /** What `/rotating/jwks.json` publishes: the issuer's key until a test withdraws it. */
+  let rotating: { keys: unknown[] } = { keys: [] };
 
   const sign = (claims: Record<string, unknown>, signWith = issuerKey, kid = 'issuer-key') =>
     new SignJWT(claims)
@@ -199,9 +257,14 @@ describe('OIDC verifier', () => {
     const jwks = {
       keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'issuer-key', alg: 'RS256', use: 'sig' }],
     };
+    rotating = jwks;
     // A real issuer's JWKS endpoint, on this machine.
     server = createServer((req, res) => {
       jwksRequests += 1;
+      if (req.url === '/rotating/jwks.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rotating));
+        return;
+      }
       if (req.url === '/broken/jwks.json') {
         res.writeHead(500).end();
         return;
@@ -259,6 +322,40 @@ describe('OIDC verifier', () => {
       .setExpirationTime('10m')
       .sign(issuerKey);
     await expect(withAdmins.verify(other)).resolves.toMatchObject({ admin: false });
+  });
+
+  it('takes a token verified before from the verified tokens, while the issuer publishes its key', async () => {
+    const { port } = server.address() as AddressInfo;
+    const remembering = createOidcVerifier(
+      { issuer, audience, jwksUrl: `http://127.0.0.1:${port}/jwks.json` },
+      new VerifiedTokens(),
+    );
+    const token = await sign({});
+    expect(await signatureChecks(() => remembering.verify(token))).toBe(1);
+    const again = await signatureChecks(async () => {
+      await expect(remembering.verify(token)).resolves.toMatchObject({ admin: false });
+    });
+    expect(again).toBe(0);
+  });
+
+  it('refuses a token verified before once the issuer withdraws its key', async () => {
+    const { port } = server.address() as AddressInfo;
+    const remembering = createOidcVerifier(
+      { issuer, audience, jwksUrl: `http://127.0.0.1:${port}/rotating/jwks.json` },
+      new VerifiedTokens(),
+      // jose fetches the key set again on every use here (its default: after 10 minutes).
+      { cacheMaxAge: 1, cooldownDuration: 0 },
+    );
+    const token = await sign({});
+    await expect(remembering.verify(token)).resolves.toMatchObject({ admin: false });
+    const published = rotating;
+    try {
+      rotating = { keys: [] };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await refusal(remembering, token)).toBe('invalid');
+    } finally {
+      rotating = published;
+    }
   });
 
   it('refuses a token signed by a key the issuer does not publish', async () => {

@@ -3,9 +3,11 @@ import {
   errors as joseErrors,
   jwtVerify,
   type JWSAlgorithm,
+  type JWSHeaderParameters,
   type JWTPayload,
   type JWTVerifyOptions,
   type JWTVerifyResult,
+  type RemoteJWKSetOptions,
 } from 'jose';
 import { oidcSettings, type GatewayConfig, type OidcSettings } from '../config.js';
 import {
@@ -81,15 +83,16 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 async function verifyWith(
   token: string | undefined,
-  check: (token: string) => Promise<JWTVerifyResult>,
-): Promise<JWTPayload & { sub: string }> {
+  check: (token: string) => Promise<JWTVerifyResult & { key?: unknown }>,
+): Promise<JWTVerifyResult & { key?: unknown; payload: JWTPayload & { sub: string } }> {
   if (!token) throw new TokenError('Authentication required: send a bearer token.', 'missing');
   try {
-    const { payload } = await check(token);
+    const result = await check(token);
+    const { payload } = result;
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new TokenError('The bearer token names no subject.', 'malformed');
     }
-    return { ...payload, sub: payload.sub };
+    return { ...result, payload: { ...payload, sub: payload.sub } };
   } catch (error) {
     if (error instanceof TokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) {
@@ -118,6 +121,66 @@ async function verifyWith(
   }
 }
 
+/** How many verified tokens a verifier keeps (about a kilobyte each). */
+export const VERIFIED_TOKENS_KEPT = 1000;
+
+interface VerifiedToken {
+  identity: TokenIdentity;
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
+  header: JWSHeaderParameters;
+  /** The key that checked its signature. */
+  key: unknown;
+}
+
+/**
+ * Tokens a verifier has already checked, by their exact text: a client sends the same token
+ * with every request until it expires, and checking its signature again (ES256 or RS256, a
+ * WebCrypto call) cost more of the gateway's CPU than anything else it does for a token. A
+ * token is taken from here only while it has not expired (the same rule and clock tolerance
+ * as jose's) and only when the key its header names is still the key that checked it: the
+ * embedded key, or the key the issuer's JWKS gives for it now as jose holds the set, so a key
+ * the issuer has withdrawn stops its tokens here as it would without this. Nothing but the
+ * signature and claims check is skipped: the actor is still loaded from the directory on every
+ * request. At most {@link VERIFIED_TOKENS_KEPT}, the oldest dropped first.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, VerifiedToken>();
+
+  constructor(private readonly kept = VERIFIED_TOKENS_KEPT) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The identity of a token checked before and still good, or undefined (check it afresh). */
+  async find(
+    token: string,
+    currentKey: (header: JWSHeaderParameters) => Promise<unknown>,
+  ): Promise<TokenIdentity | undefined> {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    const key = await currentKey(entry.header).catch(() => undefined);
+    if (key !== entry.key) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return { ...entry.identity };
+  }
+
+  keep(token: string, entry: VerifiedToken): void {
+    if (this.entries.size >= this.kept && !this.entries.has(token)) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { ...entry, identity: { ...entry.identity } });
+  }
+}
+
 /**
  * Verifies tokens signed by the embedded key (`mintToken`); honours the admin claim. Whoever holds
  * the key could sign a token for ten years, so the lifetime is checked here, not trusted: `iat`
@@ -125,7 +188,10 @@ async function verifyWith(
  * outlive its stated lifetime), and `exp − iat` may not exceed
  * EMBEDDED_TOKEN_MAX_LIFETIME_SECONDS.
  */
-export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): TokenVerifier {
+export function createEmbeddedVerifier(
+  key: Pick<EmbeddedKey, 'publicKey'>,
+  verified = new VerifiedTokens(),
+): TokenVerifier {
   const options: JWTVerifyOptions = {
     issuer: EMBEDDED_ISSUER,
     audience: EMBEDDED_AUDIENCE,
@@ -136,7 +202,11 @@ export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): Tok
   return {
     mode: 'embedded',
     async verify(token) {
-      const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, key.publicKey, options));
+      const known = token ? await verified.find(token, async () => key.publicKey) : undefined;
+      if (known) return known;
+      const { payload, protectedHeader } = await verifyWith(token, (jwt) =>
+        jwtVerify(jwt, key.publicKey, options),
+      );
       // jose has checked that both are numbers (required claims) and that exp has not passed.
       const issuedAt = payload.iat!;
       const expires = payload.exp!;
@@ -157,7 +227,14 @@ export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): Tok
       if (admin && payload.sub !== ADMIN_SUBJECT) {
         throw new TokenError('The bearer token is malformed.', 'malformed');
       }
-      return { subject: payload.sub, admin };
+      const identity = { subject: payload.sub, admin };
+      verified.keep(token!, {
+        identity,
+        expiresAt: expires,
+        header: protectedHeader,
+        key: key.publicKey,
+      });
+      return identity;
     },
   };
 }
@@ -168,9 +245,17 @@ export function createEmbeddedVerifier(key: Pick<EmbeddedKey, 'publicKey'>): Tok
  * is a practitioner with role ADMIN in the directory, or a subject the operator listed in
  * HUB_ADMIN_SUBJECTS, so no claim the issuer adds can make one.
  */
-export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
+export function createOidcVerifier(
+  settings: OidcSettings,
+  verified = new VerifiedTokens(),
+  /** jose's JWKS cache, for tests (its defaults: refetched after 10 minutes at the latest). */
+  jwksOptions: Pick<RemoteJWKSetOptions, 'cacheMaxAge' | 'cooldownDuration'> = {},
+): TokenVerifier {
   const adminSubjects = new Set(settings.adminSubjects ?? []);
-  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000 });
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), {
+    timeoutDuration: 5000,
+    ...jwksOptions,
+  });
   const options: JWTVerifyOptions = {
     issuer: settings.issuer,
     audience: settings.audience,
@@ -181,8 +266,15 @@ export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
   return {
     mode: 'oidc',
     async verify(token) {
-      const payload = await verifyWith(token, (jwt) => jwtVerify(jwt, jwks, options));
-      return { subject: payload.sub, admin: adminSubjects.has(payload.sub) };
+      const known = token ? await verified.find(token, (header) => jwks(header)) : undefined;
+      if (known) return known;
+      const { payload, protectedHeader, key } = await verifyWith(token, (jwt) =>
+        jwtVerify(jwt, jwks, options),
+      );
+      const identity = { subject: payload.sub, admin: adminSubjects.has(payload.sub) };
+      // jose has checked that exp is a number (a required claim).
+      verified.keep(token!, { identity, expiresAt: payload.exp!, header: protectedHeader, key });
+      return identity;
     },
   };
 }
