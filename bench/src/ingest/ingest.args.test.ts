@@ -9,6 +9,7 @@ describe('bench ingest arguments', () => {
       sizes: [10_000, 100_000],
       feeds: ['health', 'education'],
       seed: 1,
+      resend: false,
       keep: false,
     });
     expect(args.resultsFile).toMatch(/bench\/RESULTS\.md$/);
@@ -18,6 +19,7 @@ describe('bench ingest arguments', () => {
         '/w',
       ),
     ).toMatchObject({ sizes: [20, 500], feeds: ['education'], resultsFile: null });
+    expect(parseIngestArgs(['--dataset-dir', 'd', '--resend'], '/w').resend).toBe(true);
   });
 
   it.each([

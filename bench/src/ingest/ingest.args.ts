@@ -6,7 +6,7 @@ export const FEEDS = ['health', 'education'] as const;
 export type FeedName = (typeof FEEDS)[number];
 
 export const INGEST_USAGE = `usage: bench ingest --dataset-dir <dir> [--records 10000,100000] [--feeds health,education]
-         [--seed 1] [--work-dir <dir>] [--keep] [--results bench/RESULTS.md | --no-results]
+         [--seed 1] [--resend] [--work-dir <dir>] [--keep] [--results bench/RESULTS.md | --no-results]
   --dataset-dir  a dataset's SQLite directory (bench dataset --target sqlite --data-dir); never
                  written: each size runs on a copy of it in the work directory
   --records      source records per feed, one run (a fresh copy and hub) per size
@@ -14,6 +14,8 @@ export const INGEST_USAGE = `usage: bench ingest --dataset-dir <dir> [--records 
   --feeds        health (a FHIR R4 Bundle, POST /ingest/health) and education (a school's
                  safeguarding-log CSV, POST /ingest/education) (default both)
   --seed         the generators' seed (default 1)
+  --resend       post each feed a second time, unchanged, straight after the first (an agency
+                 sending its whole export again); reported as a row of its own
   --work-dir     where the copies and the generated files go (default the system's temporary
                  directory); removed afterwards unless --keep
   --results      the file the results are appended to (default bench/RESULTS.md)`;
@@ -26,6 +28,8 @@ export interface IngestArgs {
   sizes: number[];
   feeds: FeedName[];
   seed: number;
+  /** Post each feed again, unchanged, after the first time. */
+  resend: boolean;
   workDir: string;
   keep: boolean;
   /** null: print only. */
@@ -50,12 +54,15 @@ export function parseIngestArgs(args: string[], cwd = process.cwd()): IngestArgs
   const values = new Map<string, string>();
   let noResults = false;
   let keep = false;
+  let resend = false;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--no-results') {
       noResults = true;
     } else if (arg === '--keep') {
       keep = true;
+    } else if (arg === '--resend') {
+      resend = true;
     } else if (arg === '--database-url') {
       throw new IngestUsageError(
         '--database-url is not taken: ingest writes, and the benchmark runs on a copy of the dataset, which it makes of SQLite files only; give --dataset-dir',
@@ -96,6 +103,7 @@ export function parseIngestArgs(args: string[], cwd = process.cwd()): IngestArgs
     sizes,
     feeds: FEEDS.filter((feed) => feedItems.includes(feed)),
     seed: wholeNumber('--seed', values.get('--seed') ?? '1', 0, 2 ** 32 - 1),
+    resend,
     workDir: resolve(cwd, values.get('--work-dir') ?? tmpdir()),
     keep,
     resultsFile: noResults

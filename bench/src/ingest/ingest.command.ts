@@ -46,7 +46,8 @@ export function generateFeed(
 
 /**
  * One size: a fresh copy of the dataset, the feeds generated for it, the embedded hub started
- * on the copy, and each feed posted in turn while the hub's CPU and memory are read.
+ * on the copy, and each feed posted in turn while the hub's CPU and memory are read (with
+ * `--resend`, each straight after its first time too).
  */
 async function runSize(args: IngestArgs, records: number): Promise<FeedRun[]> {
   mkdirSync(args.workDir, { recursive: true });
@@ -77,7 +78,10 @@ async function runSize(args: IngestArgs, records: number): Promise<FeedRun[]> {
     const runs: FeedRun[] = [];
     try {
       await settle([hub]);
-      for (const name of args.feeds) {
+      const passes = args.resend ? [false, true] : [false];
+      for (const [name, again] of args.feeds.flatMap((feed) =>
+        passes.map((p) => [feed, p] as const),
+      )) {
         const { feed, seconds } = feeds.get(name)!;
         const subject = subjects[name];
         const token = await mintToken(topology.key, { subject: subject.integrationId });
@@ -108,6 +112,7 @@ async function runSize(args: IngestArgs, records: number): Promise<FeedRun[]> {
         const run: FeedRun = {
           size: records,
           feed: name,
+          again,
           generated: feed,
           generateSeconds: seconds,
           agency: subject.agency.name,
@@ -122,11 +127,17 @@ async function runSize(args: IngestArgs, records: number): Promise<FeedRun[]> {
         runs.push(run);
         const r = posted.report;
         console.log(
-          `${records} ${name}: ${r.received} received in ${run.seconds.toFixed(1)} s (${(r.received / run.seconds).toFixed(0)}/s): ` +
+          `${records} ${name}${again ? ' (sent again)' : ''}: ${r.received} received in ${run.seconds.toFixed(1)} s (${(r.received / run.seconds).toFixed(0)}/s): ` +
             `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped, ${r.rejected.length} rejected; ` +
             `hub CPU ${run.hubCpuPercent.toFixed(0)} %, peak RSS ${run.peakRssMiB.toFixed(0)} MiB; busy ${busyAfterSeconds.toFixed(1)} s after`,
         );
         if (r.rejected.length > 0) console.log(rejectionSummary(r));
+        if (again && r.unchanged + r.skipped !== r.received) {
+          // The same file again must change nothing; anything else is a bug, not a figure.
+          throw new Error(
+            `${records} ${name} sent again: ${r.created} created and ${r.updated} updated, where every record should be unchanged or skipped`,
+          );
+        }
       }
     } finally {
       process.off('SIGINT', interrupted);

@@ -7,6 +7,8 @@ import { rssAt, type RssSample } from './rss.series.js';
 export interface FeedRun {
   size: number;
   feed: FeedName;
+  /** The same file posted a second time, unchanged (`--resend`). */
+  again: boolean;
   generated: GeneratedFeed;
   generateSeconds: number;
   /** The ingesting agency. */
@@ -29,6 +31,11 @@ const FEED_TITLES: Record<FeedName, string> = {
 };
 
 export const RSS_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1] as const;
+
+/** The run's feed as the tables name it: `health`, or `health, sent again`. */
+function feedLabel(run: FeedRun): string {
+  return run.again ? `${run.feed}, sent again` : run.feed;
+}
 
 const whole = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-GB') : '–');
 const mib = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
@@ -84,7 +91,7 @@ export function reportMarkdown(
       const r = run.report;
       return [
         whole(run.size),
-        run.feed,
+        feedLabel(run),
         (run.generated.bytes / 1048576).toFixed(1),
         run.seconds.toFixed(1),
         whole(r.received / run.seconds),
@@ -110,31 +117,33 @@ export function reportMarkdown(
     ],
     runs.map((run) => [
       whole(run.size),
-      run.feed,
+      feedLabel(run),
       mib(run.samples[0]?.rssMiB ?? Number.NaN),
       ...rssAt(run.samples, RSS_FRACTIONS).map(mib),
       mib(run.peakRssMiB),
       whole(run.samples.length),
     ]),
   );
-  const feeds = [...new Set(runs.map((run) => run.feed))];
+  const feeds = [...new Set(runs.map(feedLabel))];
   const sizes = [...new Set(runs.map((run) => run.size))];
   const growth = feeds
     .map((feed) => {
       const peaks = sizes
-        .map((size) => runs.find((run) => run.feed === feed && run.size === size))
+        .map((size) => runs.find((run) => feedLabel(run) === feed && run.size === size))
         .filter((run): run is FeedRun => run !== undefined)
         .map((run) => `${mib(run.peakRssMiB)} MiB at ${whole(run.size)} records`);
       return `${feed}: ${peaks.join(', ')}`;
     })
     .join('; ');
-  const mix = runs.map(
-    (run) =>
-      `- ${whole(run.size)} ${FEED_TITLES[run.feed]} from ${run.agency}, generated in ${run.generateSeconds.toFixed(1)} s: ` +
-      Object.entries(run.generated.kinds)
-        .map(([kind, n]) => `${kind} ${whole(n)}`)
-        .join(', '),
-  );
+  const mix = runs
+    .filter((run) => !run.again)
+    .map(
+      (run) =>
+        `- ${whole(run.size)} ${FEED_TITLES[run.feed]} from ${run.agency}, generated in ${run.generateSeconds.toFixed(1)} s: ` +
+        Object.entries(run.generated.kinds)
+          .map(([kind, n]) => `${kind} ${whole(n)}`)
+          .join(', '),
+    );
   return [
     heading.title,
     '',
