@@ -194,6 +194,35 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
     expect(statements.filter((sql) => /rollback/i.test(sql))).toEqual([]);
   });
 
+  it.runIf(kind === 'postgres')(
+    'does not apply a version again that another batch applied after this one read the ledger',
+    async () => {
+      expect(await run([child('race')])).toEqual([{ status: 'created' }]);
+      // While this batch applies its first record, another batch applies version 2 of `race`
+      // and commits: this batch read version 1 when it began.
+      let other: unknown;
+      const meanwhile: ApplyRecord = async (tx, item, previous) => {
+        if (item.record.sourceId === 'trigger') other = await run([child('race', '2')]);
+        return writer({})(tx, item, previous);
+      };
+      const outcomes = await applyIngestBatch(
+        db.orm.em.fork(),
+        [child('trigger'), child('race', '2')],
+        {
+          agencyId,
+          kinds: ['child'],
+          owner: 'elsewhere',
+          now: new Date(),
+          audit: (event, tx) => appendAudit(tx, actor, meta, event),
+          apply: meanwhile,
+        },
+      );
+      expect(other).toEqual([{ status: 'updated' }]);
+      expect(outcomes).toEqual([{ status: 'created' }, { status: 'unchanged' }]);
+      expect(await count('race')).toEqual({ events: 2, ledger: 1 });
+    },
+  );
+
   it('applies a record as new after its first version was rejected in the same batch', async () => {
     const rejectFirst: ApplyRecord = async (tx, item, previous) => {
       if (item.record.sourceVersion === '1') throw new IngestRejection('child.name', 'no');

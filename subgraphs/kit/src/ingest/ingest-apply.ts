@@ -250,6 +250,12 @@ async function applyInSavepoint(
 ): Promise<{ outcome: Applied['outcome']; ledgerId: string }> {
   const { record } = item;
   const previous = entryId ? await tx.findOneOrFail(IngestLedgerEntry, { id: entryId }) : null;
+  // The batch read the ledger when it began; another batch may have applied this very version
+  // since (on PostgreSQL each statement sees what has been committed). The entry as read now
+  // says so, and the version is not applied twice.
+  if (previous?.sourceVersion === record.sourceVersion) {
+    return { outcome: 'unchanged', ledgerId: previous.id };
+  }
   const applied = await options.apply(tx, item, previous);
   const ledgerId = previous?.id ?? randomUUID();
   if (previous) {
