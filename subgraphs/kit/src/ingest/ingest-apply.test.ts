@@ -101,19 +101,21 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
       if (failure) throw failure();
       return { outcome: previous ? 'updated' : 'created', entityId };
     };
-  const run = (
-    items: IngestItem[],
-    refuse: Record<string, () => Error> = {},
-    correlationId = randomUUID(),
-  ) =>
+  /** Applies `items` as one batch, each record through `apply`. */
+  const runWith = (apply: ApplyRecord, items: IngestItem[], correlationId = randomUUID()) =>
     applyIngestBatch(db.orm.em.fork({ loggerContext: { correlationId } }), items, {
       agencyId,
       kinds: ['child'],
       owner: 'elsewhere',
       now: new Date(),
       audit: (event, tx) => appendAudit(tx, actor, meta, event),
-      apply: writer(refuse),
+      apply,
     });
+  const run = (
+    items: IngestItem[],
+    refuse: Record<string, () => Error> = {},
+    correlationId = randomUUID(),
+  ) => runWith(writer(refuse), items, correlationId);
   const count = async (sourceId: string) => {
     const em = db.orm.em.fork();
     const events = await em.find(OutboxEvent, { type: 'Applied' });
@@ -205,18 +207,7 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
         if (item.record.sourceId === 'trigger') other = await run([child('race', '2')]);
         return writer({})(tx, item, previous);
       };
-      const outcomes = await applyIngestBatch(
-        db.orm.em.fork(),
-        [child('trigger'), child('race', '2')],
-        {
-          agencyId,
-          kinds: ['child'],
-          owner: 'elsewhere',
-          now: new Date(),
-          audit: (event, tx) => appendAudit(tx, actor, meta, event),
-          apply: meanwhile,
-        },
-      );
+      const outcomes = await runWith(meanwhile, [child('trigger'), child('race', '2')]);
       expect(other).toEqual([{ status: 'updated' }]);
       expect(outcomes).toEqual([{ status: 'created' }, { status: 'unchanged' }]);
       expect(await count('race')).toEqual({ events: 2, ledger: 1 });
@@ -228,18 +219,7 @@ describe.each(databaseKinds)('applying an ingest batch on %s', (kind) => {
       if (item.record.sourceVersion === '1') throw new IngestRejection('child.name', 'no');
       return writer({})(tx, item, previous);
     };
-    const outcomes = await applyIngestBatch(
-      db.orm.em.fork(),
-      [child('second-try'), child('second-try', '2')],
-      {
-        agencyId,
-        kinds: ['child'],
-        owner: 'elsewhere',
-        now: new Date(),
-        audit: (event, tx) => appendAudit(tx, actor, meta, event),
-        apply: rejectFirst,
-      },
-    );
+    const outcomes = await runWith(rejectFirst, [child('second-try'), child('second-try', '2')]);
     expect(outcomes).toEqual([
       { status: 'rejected', field: 'child.name', message: 'no' },
       { status: 'created' },
