@@ -6,18 +6,24 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { ACTOR_HEADER, verifyActor, type Actor, type RequestMeta } from './actor.js';
+import { ACTOR_HEADER, verifyActor, type RequestMeta } from './actor.js';
 import { AuditWriter } from './audit/audit-writer.js';
 import { createHubContext, type HubContext } from './context.js';
 import type { HubDatabase } from './db.js';
 import { isClientErrorCode, uniqueViolationConflict, violatedUniqueKey } from './errors.js';
+import { graphqlHandler, refusalBody, UNSIGNED, type Authenticated } from './graphql-http.js';
 import type { Logger } from './log.js';
 import type { OutboxRelay } from './outbox/outbox.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainGraceMs } from './process.js';
+
+/** `/graphql`, with or without a query string or a trailing slash, as Express routed it. */
+function isGraphqlPath(url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  return path === '/graphql' || path === '/graphql/';
+}
 
 /** Apollo's own codes for requests it could not parse or validate; clients need to see them. */
 const REQUEST_ERROR_CODES = new Set([
@@ -53,7 +59,7 @@ export function withInputField(error: GraphQLFormattedError): GraphQLFormattedEr
 }
 
 export function unauthenticatedBody(message: string) {
-  return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };
+  return refusalBody(message, 'UNAUTHENTICATED');
 }
 
 export interface SubgraphServerOptions<C extends HubContext> {
@@ -77,11 +83,6 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-interface Authenticated {
-  actor: Actor;
-  meta: RequestMeta;
 }
 
 /**
@@ -115,18 +116,14 @@ function requireActor(key: Uint8Array, log: Logger, serviceOnly: boolean) {
         },
         'refused a request without a valid gateway signature',
       );
-      res
-        .status(401)
-        .json(
-          unauthenticatedBody('This subgraph answers only requests signed by the hub gateway.'),
-        );
+      res.status(401).json(unauthenticatedBody(UNSIGNED));
     }
   };
 }
 
 /**
- * Starts a subgraph's HTTP server: POST /graphql (only with the gateway's signed actor header),
- * /internal/* for hub services, GET /healthz and GET /readyz.
+ * Starts a subgraph's HTTP server: /graphql (only with the gateway's signed actor header; served
+ * without Express, graphql-http.ts), /internal/* for hub services, GET /healthz and GET /readyz.
  */
 export async function startSubgraphServer<C extends HubContext>(
   options: SubgraphServerOptions<C>,
@@ -138,7 +135,21 @@ export async function startSubgraphServer<C extends HubContext>(
   // Express hashes every answer's body for an ETag. Nothing here is to be cached or revalidated
   // (answers about children least of all), so it was only cost: about half a per cent of the CPU.
   app.disable('etag');
-  const httpServer: Server = createServer(app);
+  // Requests arrive once it listens, below, when `graphql` is set.
+  const httpServer: Server = createServer((req, res) => {
+    if (isGraphqlPath(req.url!)) {
+      graphql(req, res).catch((error: unknown) => {
+        log.error({ err: error }, 'unexpected error outside GraphQL execution');
+        if (res.headersSent) res.destroy();
+        else {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(refusalBody('Internal error', 'INTERNAL_SERVER_ERROR')));
+        }
+      });
+      return;
+    }
+    app(req, res);
+  });
 
   const logErrors: ApolloServerPlugin<C> = {
     async requestDidStart() {
@@ -216,29 +227,27 @@ export async function startSubgraphServer<C extends HubContext>(
     app.use('/internal', router);
   }
 
-  app.use(
-    '/graphql',
-    requireActor(options.actorKey, log, false),
-    express.json({ limit: options.bodyLimit }),
-    expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const { actor, meta } = res.locals.auth as Authenticated;
-        return options.createContext(
-          createHubContext({
-            em: db.orm.em.fork({
-              loggerContext: { correlationId: meta.correlationId },
-            }) as SqlEntityManager,
-            actor,
-            meta,
-            log,
-            clock: options.clock,
-            onChange: () => options.relay.nudge(),
-            auditWriter,
-          }),
-        );
-      },
-    }),
-  );
+  const context = async ({ actor, meta }: Authenticated) =>
+    options.createContext(
+      createHubContext({
+        em: db.orm.em.fork({
+          loggerContext: { correlationId: meta.correlationId },
+        }) as SqlEntityManager,
+        actor,
+        meta,
+        log,
+        clock: options.clock,
+        onChange: () => options.relay.nudge(),
+        auditWriter,
+      }),
+    );
+  const graphql = graphqlHandler({
+    apollo,
+    actorKey: options.actorKey,
+    log,
+    bodyLimit: options.bodyLimit,
+    context,
+  });
 
   await new Promise<void>((resolve) =>
     httpServer.listen(listen.port, listen.host ?? '127.0.0.1', resolve),
