@@ -142,13 +142,10 @@ async function readJson(req: IncomingMessage, limit: string): Promise<unknown> {
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new BodyRefusal(415, 'BAD_REQUEST', `Content-Encoding ${encoding} is not accepted.`);
   }
-  let text: string;
+  let body: Buffer;
   try {
-    text = await getRawBody(req, {
-      length: req.headers['content-length'],
-      limit,
-      encoding: 'utf-8',
-    });
+    // As bytes, decoded once whole: raw-body decodes a chunk at a time through iconv-lite.
+    body = await getRawBody(req, { length: req.headers['content-length'], limit });
   } catch (error) {
     const { type, status } = error as { type?: string; status?: number };
     if (type === 'entity.too.large') {
@@ -160,7 +157,7 @@ async function readJson(req: IncomingMessage, limit: string): Promise<unknown> {
     throw error;
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new BodyRefusal(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
   }
