@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '@hub/gateway';
 import { ACTOR_HEADER, signActor, secretKey, newInternalSecret } from '@hub/kit';
 import { databaseKinds } from './support/databases.js';
-import { codes, startTestHub, type TestHub } from './support/hub.js';
+import { codes, signedAsPractitioner, startTestHub, type TestHub } from './support/hub.js';
 
 const ME = /* GraphQL */ `
   {
@@ -106,18 +106,7 @@ describe.each(databaseKinds)('identity and access through the gateway (%s)', (ki
     });
     expect(viaGateway.status).toBe(200);
     expect(viaGateway.headers.get('etag')).toBeNull();
-    const signed = await signActor(
-      secretKey(t.internalSecret),
-      {
-        kind: 'practitioner',
-        id: t.demo.people.csc.id,
-        roles: ['PRACTITIONER'] as never,
-        agencyId: null,
-        agencyKind: null,
-        boardId: null,
-      },
-      { correlationId: 'etag-check', ip: null },
-    );
+    const signed = await signedAsPractitioner(t, t.demo.people.csc.id, 'etag-check');
     const direct = await fetch(t.hub.subgraphs.cases.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [ACTOR_HEADER]: signed },

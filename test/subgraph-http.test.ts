@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTOR_HEADER, secretKey, signActor } from '@hub/kit';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { ACTOR_HEADER } from '@hub/kit';
+import { signedAsPractitioner, startTestHub, type TestHub } from './support/hub.js';
 
 /**
  * A subgraph's /graphql is served without Express (subgraphs/kit/src/graphql-http.ts): what
@@ -14,18 +14,7 @@ describe("a subgraph's /graphql over HTTP", () => {
   beforeAll(async () => {
     t = await startTestHub('sqlite', { bodyLimit: '100kb' });
     url = t.hub.subgraphs.cases.url;
-    signed = await signActor(
-      secretKey(t.internalSecret),
-      {
-        kind: 'practitioner',
-        id: t.demo.people.csc.id,
-        roles: ['PRACTITIONER'] as never,
-        agencyId: null,
-        agencyKind: null,
-        boardId: null,
-      },
-      { correlationId: 'subgraph-http', ip: null },
-    );
+    signed = await signedAsPractitioner(t, t.demo.people.csc.id, 'subgraph-http');
   });
   afterAll(() => t?.close());
 

@@ -10,7 +10,14 @@ import {
   type TokenVerifier,
   type TrustProxy,
 } from '@hub/gateway';
-import { createLogger, newInternalSecret, type HubDatabase, type Logger } from '@hub/kit';
+import {
+  createLogger,
+  newInternalSecret,
+  secretKey,
+  signActor,
+  type HubDatabase,
+  type Logger,
+} from '@hub/kit';
 import { testLogLevel } from './config.js';
 import { freshTarget, type DatabaseKind } from './databases.js';
 
@@ -57,6 +64,29 @@ export interface RequestOptions {
   correlationId?: string;
   /** More request headers, e.g. a proxy's `x-forwarded-for`. */
   headers?: Record<string, string>;
+}
+
+/**
+ * The actor header the gateway would sign for a practitioner (no agency or board), for a request
+ * sent straight to a subgraph.
+ */
+export function signedAsPractitioner(
+  t: TestHub,
+  practitionerId: string,
+  correlationId: string,
+): Promise<string> {
+  return signActor(
+    secretKey(t.internalSecret),
+    {
+      kind: 'practitioner',
+      id: practitionerId,
+      roles: ['PRACTITIONER'] as never,
+      agencyId: null,
+      agencyKind: null,
+      boardId: null,
+    },
+    { correlationId, ip: null },
+  );
 }
 
 /** POSTs one operation to the gateway, as a client would. */
