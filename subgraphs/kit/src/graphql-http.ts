@@ -52,7 +52,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * Serves a subgraph's `/graphql` straight from Node's HTTP server. The gateway's every subgraph
- * request (seven for a case page) comes this way, and Express's router, its request and
+ * request (six for a case page) comes this way, and Express's router, its request and
  * response decorations and body-parser were 5–9 % of each subgraph's CPU under the case page,
  * for a route that needs none of them (docs/decisions.md, "Performance"). What they did is done
  * here, in the same order: the signed actor header is checked first (401 before a byte of the
