@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   drainGraceMs,
+  refusalBody,
   type Logger,
   type RunningServer,
 } from '@hub/kit';
@@ -79,10 +80,6 @@ export interface GatewayOptions {
   bodyTimeoutMs?: number;
 }
 
-function errorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
 /**
  * Body-parser's refusals as GraphQL-shaped errors; anything else is masked. Express's default
  * handler would answer HTML with a stack trace outside production.
@@ -97,18 +94,18 @@ function bodyErrors(bodyLimit: string): ErrorRequestHandler {
     if (error.type === 'entity.too.large') {
       res
         .status(413)
-        .json(errorBody(`The request body is larger than ${bodyLimit}.`, 'BAD_USER_INPUT'));
+        .json(refusalBody(`The request body is larger than ${bodyLimit}.`, 'BAD_USER_INPUT'));
       return;
     }
     if (error.type === 'entity.parse.failed') {
-      res.status(400).json(errorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+      res.status(400).json(refusalBody('The request body is not valid JSON.', 'BAD_REQUEST'));
       return;
     }
     if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
       const message = error.type
         ? 'The request body could not be read.'
         : 'The request could not be served.';
-      res.status(error.status).json(errorBody(message, 'BAD_REQUEST'));
+      res.status(error.status).json(refusalBody(message, 'BAD_REQUEST'));
       return;
     }
     log.error({ err: error }, 'unexpected error outside GraphQL execution');
@@ -122,7 +119,7 @@ const requireJsonBody: RequestHandler = (req, res, next) => {
     res
       .status(415)
       .json(
-        errorBody('Send the operation as JSON (Content-Type: application/json).', 'BAD_REQUEST'),
+        refusalBody('Send the operation as JSON (Content-Type: application/json).', 'BAD_REQUEST'),
       );
     return;
   }

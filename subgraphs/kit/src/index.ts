@@ -6,6 +6,7 @@ export * from './context.js';
 export * from './db.js';
 export * from './errors.js';
 export * from './federation.js';
+export { refusalBody } from './graphql-http.js';
 export * from './insert-rows.js';
 export * from './loaders.js';
 export * from './log.js';
