@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Agent } from 'undici';
 import type { GatewayContext } from '../context.js';
 import { batchingFetcher } from './batching-fetcher.js';
+import { answerEveryRepresentation, distinctRepresentations } from './representations.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
@@ -31,6 +32,29 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     agent: Agent,
   ) {
     super({ url, fetcher: batchingFetcher(subgraphFetcher(agent)) });
+  }
+
+  /**
+   * An entity fetch sends each distinct representation once, and its answer is spread back over
+   * the repeats before Apollo Gateway sees it (representations.ts).
+   */
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource['process']> {
+    const variables = options.request.variables;
+    const representations: unknown = variables?.representations;
+    const repeats = Array.isArray(representations)
+      ? distinctRepresentations(representations)
+      : null;
+    if (!repeats) return super.process(options);
+    const response = await super.process({
+      ...options,
+      request: {
+        ...options.request,
+        variables: { ...variables, representations: repeats.distinct },
+      },
+    });
+    return answerEveryRepresentation(response, repeats);
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
