@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -9,13 +13,21 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   ACTOR_HEADER,
+  newInternalSecret,
+  secretKey,
   unauthenticatedBody,
   verifyActor,
   type Actor,
   type RequestMeta,
+  type RunningServer,
 } from '@hub/kit';
+import { Role } from '@hub/schema';
 import express from 'express';
 import { parse, type DocumentNode } from 'graphql';
+import { pino } from 'pino';
+import { loadOrCreateEmbeddedKey, mintToken } from './auth/embedded-key.js';
+import { createEmbeddedVerifier } from './auth/verify-token.js';
+import { startGateway } from './gateway.js';
 
 /** A directory entry as the cases subgraph's `/internal/actor/:id` answers it. */
 export interface DirectoryEntry {
@@ -171,3 +183,91 @@ export const federation = (sdl: string): DocumentNode =>
   parse(
     `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n${sdl}`,
   );
+
+/** Federation SDL and resolvers of one test subgraph. */
+export interface TestSubgraphSchema {
+  typeDefs: DocumentNode;
+  resolvers?: GraphQLResolverMap<SubgraphContext>;
+}
+
+/** The gateway over a cases and an escalations subgraph, and a practitioner's token for it. */
+export interface EntityFetchWorld {
+  gateway: RunningServer;
+  cases: TestSubgraph;
+  escalations: TestSubgraph;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway over two real test subgraphs, cases (which also answers the directory) and
+ * escalations, composed from their SDL; panels and learning answer /readyz only. For the tests
+ * of the fetches a query plan sends from one subgraph's answer to another.
+ */
+export async function startEntityFetchWorld(schemas: {
+  cases: TestSubgraphSchema;
+  escalations: TestSubgraphSchema;
+}): Promise<EntityFetchWorld> {
+  const actorKey = secretKey(newInternalSecret());
+  const practitionerId = randomUUID();
+  const directory = new Map<string, DirectoryEntry>([
+    [
+      practitionerId,
+      {
+        id: practitionerId,
+        agencyId: null,
+        agencyKind: null,
+        boardId: null,
+        roles: [Role.PRACTITIONER],
+        active: true,
+      },
+    ],
+  ]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-entity-fetch-'));
+  const subgraphs: TestSubgraph[] = [];
+  let gateway: RunningServer | undefined;
+  const close = async () => {
+    await gateway?.close();
+    for (const subgraph of subgraphs) await subgraph.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const cases = await startTestSubgraph({ name: 'cases', actorKey, directory, ...schemas.cases });
+    subgraphs.push(cases);
+    const escalations = await startTestSubgraph({
+      name: 'escalations',
+      actorKey,
+      ...schemas.escalations,
+    });
+    subgraphs.push(escalations);
+    const panels = await startTestSubgraph({ name: 'panels', actorKey });
+    subgraphs.push(panels);
+    const learning = await startTestSubgraph({ name: 'learning', actorKey });
+    subgraphs.push(learning);
+    const key = await loadOrCreateEmbeddedKey(dataDir);
+    gateway = await startGateway({
+      supergraphSdl: composeSupergraph([
+        { name: 'cases', typeDefs: schemas.cases.typeDefs },
+        { name: 'escalations', typeDefs: schemas.escalations.typeDefs },
+      ]),
+      subgraphUrls: {
+        cases: cases.url,
+        escalations: escalations.url,
+        panels: panels.url,
+        learning: learning.url,
+      },
+      actorKey,
+      verifier: createEmbeddedVerifier(key),
+      log: pino({ level: 'silent' }),
+      port: 0,
+      bodyLimit: '100kb',
+      maxDepth: 10,
+      maxCost: 1000,
+    });
+    const token = await mintToken(key, { subject: practitionerId });
+    return { gateway, cases, escalations, token, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

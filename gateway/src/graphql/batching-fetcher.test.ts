@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ACTOR_HEADER, newInternalSecret, secretKey, signActor, type Actor } from '@hub/kit';
 import { Role } from '@hub/schema';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateEmbeddedKey, mintToken } from '../auth/embedded-key.js';
-import { createEmbeddedVerifier } from '../auth/verify-token.js';
-import { startGateway } from '../gateway.js';
 import {
-  composeSupergraph,
   federation,
+  startEntityFetchWorld,
   startTestSubgraph,
-  type DirectoryEntry,
+  type EntityFetchWorld,
   type TestSubgraph,
 } from '../gateway.test-helpers.js';
 import { batchingFetcher, isQuery } from './batching-fetcher.js';
@@ -165,89 +158,38 @@ describe("the gateway's entity fetches to one subgraph", () => {
     type Escalation { id: ID! raisingAgency: Agency! respondingAgency: Agency! }
     type Agency @key(fields: "id", resolvable: false) { id: ID! }
   `);
-  const practitionerId = randomUUID();
-  const directory = new Map<string, DirectoryEntry>([
-    [
-      practitionerId,
-      {
-        id: practitionerId,
-        agencyId: null,
-        agencyKind: null,
-        boardId: null,
-        roles: [Role.PRACTITIONER],
-        active: true,
-      },
-    ],
-  ]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'hub-batch-'));
-  let cases: TestSubgraph;
-  let escalations: TestSubgraph;
-  // The gateway wants all four; these two answer /readyz only.
-  let panels: TestSubgraph;
-  let learning: TestSubgraph;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
-  let token: string;
+  let world: EntityFetchWorld;
 
   beforeAll(async () => {
-    cases = await startTestSubgraph({
-      name: 'cases',
-      actorKey,
-      directory,
-      typeDefs: agencies,
-      resolvers: {
-        Agency: {
-          __resolveReference: ({ id }: { id: string }) => ({ id, name: `Agency ${id}` }),
+    world = await startEntityFetchWorld({
+      cases: {
+        typeDefs: agencies,
+        resolvers: {
+          Agency: {
+            __resolveReference: ({ id }: { id: string }) => ({ id, name: `Agency ${id}` }),
+          },
+        },
+      },
+      escalations: {
+        typeDefs: escalationsTypeDefs,
+        resolvers: {
+          Query: {
+            escalations: () => [
+              { id: 'e1', raisingAgency: { id: 'a1' }, respondingAgency: { id: 'a2' } },
+              { id: 'e2', raisingAgency: { id: 'a3' }, respondingAgency: { id: 'a1' } },
+            ],
+          },
         },
       },
     });
-    escalations = await startTestSubgraph({
-      name: 'escalations',
-      actorKey,
-      typeDefs: escalationsTypeDefs,
-      resolvers: {
-        Query: {
-          escalations: () => [
-            { id: 'e1', raisingAgency: { id: 'a1' }, respondingAgency: { id: 'a2' } },
-            { id: 'e2', raisingAgency: { id: 'a3' }, respondingAgency: { id: 'a1' } },
-          ],
-        },
-      },
-    });
-    panels = await startTestSubgraph({ name: 'panels', actorKey });
-    learning = await startTestSubgraph({ name: 'learning', actorKey });
-    const key = await loadOrCreateEmbeddedKey(dataDir);
-    token = await mintToken(key, { subject: practitionerId });
-    gateway = await startGateway({
-      supergraphSdl: composeSupergraph([
-        { name: 'cases', typeDefs: agencies },
-        { name: 'escalations', typeDefs: escalationsTypeDefs },
-      ]),
-      subgraphUrls: {
-        cases: cases.url,
-        escalations: escalations.url,
-        panels: panels.url,
-        learning: learning.url,
-      },
-      actorKey,
-      verifier: createEmbeddedVerifier(key),
-      log: pino({ level: 'silent' }),
-      port: 0,
-      bodyLimit: '100kb',
-      maxDepth: 10,
-      maxCost: 1000,
-    });
   });
-  afterAll(async () => {
-    await gateway?.close();
-    for (const subgraph of [cases, escalations, panels, learning]) await subgraph?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   it('go as one request when the query plan makes them in parallel', async () => {
-    const before = cases.bodies.length;
-    const response = await fetch(gateway.url, {
+    const before = world.cases.bodies.length;
+    const response = await fetch(world.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${world.token}` },
       body: JSON.stringify({
         query: '{ escalations { id raisingAgency { name } respondingAgency { name } } }',
       }),
@@ -269,7 +211,7 @@ describe("the gateway's entity fetches to one subgraph", () => {
       },
     });
     // The plan fetches raisingAgency and respondingAgency from cases in parallel: one batch.
-    const sent = cases.bodies.slice(before);
+    const sent = world.cases.bodies.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toHaveLength(2);
   });

@@ -1,20 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ForbiddenError, newInternalSecret, secretKey } from '@hub/kit';
-import { Role } from '@hub/schema';
-import { pino } from 'pino';
+import { ForbiddenError } from '@hub/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateEmbeddedKey, mintToken } from '../auth/embedded-key.js';
-import { createEmbeddedVerifier } from '../auth/verify-token.js';
-import { startGateway } from '../gateway.js';
 import {
-  composeSupergraph,
   federation,
-  startTestSubgraph,
-  type DirectoryEntry,
-  type TestSubgraph,
+  startEntityFetchWorld,
+  type EntityFetchWorld,
 } from '../gateway.test-helpers.js';
 import { answerEveryRepresentation, distinctRepresentations } from './representations.js';
 
@@ -85,7 +74,6 @@ describe('answerEveryRepresentation', () => {
 });
 
 describe("the gateway's entity fetches with repeated entities", () => {
-  const actorKey = secretKey(newInternalSecret());
   const practitioners = federation(`
     type Practitioner @key(fields: "id") { id: ID! name: String! agency: Agency! }
     type Agency @key(fields: "id") { id: ID! name: String! }
@@ -95,94 +83,44 @@ describe("the gateway's entity fetches with repeated entities", () => {
     type Record { id: ID! author: Practitioner }
     type Practitioner @key(fields: "id", resolvable: false) { id: ID! }
   `);
-  const practitionerId = randomUUID();
-  const directory = new Map<string, DirectoryEntry>([
-    [
-      practitionerId,
-      {
-        id: practitionerId,
-        agencyId: null,
-        agencyKind: null,
-        boardId: null,
-        roles: [Role.PRACTITIONER],
-        active: true,
-      },
-    ],
-  ]);
   const authors = ['p1', 'p2', 'p1', 'hidden', 'p1', 'hidden', 'p2'];
-  const dataDir = mkdtempSync(join(tmpdir(), 'hub-representations-'));
-  let cases: TestSubgraph;
-  let escalations: TestSubgraph;
-  let panels: TestSubgraph;
-  let learning: TestSubgraph;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
-  let token: string;
+  let world: EntityFetchWorld;
 
   beforeAll(async () => {
-    cases = await startTestSubgraph({
-      name: 'cases',
-      actorKey,
-      directory,
-      typeDefs: practitioners,
-      resolvers: {
-        Practitioner: {
-          // Async, as the hub's are: a refusal fails its own entity, not the whole fetch.
-          __resolveReference: async ({ id }: { id: string }) => {
-            if (id === 'hidden') throw new ForbiddenError('Not in your board.');
-            const agency = `agency-of-${id}`;
-            return {
-              id,
-              name: `Practitioner ${id}`,
-              agency: { id: agency, name: `Agency ${agency}` },
-            };
+    world = await startEntityFetchWorld({
+      cases: {
+        typeDefs: practitioners,
+        resolvers: {
+          Practitioner: {
+            // Async, as the hub's are: a refusal fails its own entity, not the whole fetch.
+            __resolveReference: async ({ id }: { id: string }) => {
+              if (id === 'hidden') throw new ForbiddenError('Not in your board.');
+              const agency = `agency-of-${id}`;
+              return {
+                id,
+                name: `Practitioner ${id}`,
+                agency: { id: agency, name: `Agency ${agency}` },
+              };
+            },
+          },
+        },
+      },
+      escalations: {
+        typeDefs: recordsTypeDefs,
+        resolvers: {
+          Query: {
+            records: () =>
+              authors.map((author, index) => ({ id: `r${index}`, author: { id: author } })),
           },
         },
       },
     });
-    escalations = await startTestSubgraph({
-      name: 'escalations',
-      actorKey,
-      typeDefs: recordsTypeDefs,
-      resolvers: {
-        Query: {
-          records: () =>
-            authors.map((author, index) => ({ id: `r${index}`, author: { id: author } })),
-        },
-      },
-    });
-    panels = await startTestSubgraph({ name: 'panels', actorKey });
-    learning = await startTestSubgraph({ name: 'learning', actorKey });
-    const key = await loadOrCreateEmbeddedKey(dataDir);
-    token = await mintToken(key, { subject: practitionerId });
-    gateway = await startGateway({
-      supergraphSdl: composeSupergraph([
-        { name: 'cases', typeDefs: practitioners },
-        { name: 'escalations', typeDefs: recordsTypeDefs },
-      ]),
-      subgraphUrls: {
-        cases: cases.url,
-        escalations: escalations.url,
-        panels: panels.url,
-        learning: learning.url,
-      },
-      actorKey,
-      verifier: createEmbeddedVerifier(key),
-      log: pino({ level: 'silent' }),
-      port: 0,
-      bodyLimit: '100kb',
-      maxDepth: 10,
-      maxCost: 1000,
-    });
   });
-  afterAll(async () => {
-    await gateway?.close();
-    for (const subgraph of [cases, escalations, panels, learning]) await subgraph?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.close());
 
   /** The representations of every operation cases was sent since `from`. */
   function representationsSentToCases(from: number): unknown[][] {
-    return cases.bodies
+    return world.cases.bodies
       .slice(from)
       .flatMap((body) => (Array.isArray(body) ? body : [body]))
       .map(
@@ -193,10 +131,10 @@ describe("the gateway's entity fetches with repeated entities", () => {
   }
 
   it('asks the subgraph for each entity once and answers every place it appears', async () => {
-    const before = cases.bodies.length;
-    const response = await fetch(gateway.url, {
+    const before = world.cases.bodies.length;
+    const response = await fetch(world.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${world.token}` },
       body: JSON.stringify({ query: '{ records { id author { id name agency { name } } } }' }),
     });
     const body = (await response.json()) as {
