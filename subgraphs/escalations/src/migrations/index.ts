@@ -2,6 +2,7 @@ import { EscalationBoardAgenciesIndexMigration } from './board-agencies-index.mi
 import { EscalationBoardOverdueIndexMigration } from './board-overdue-index.migration.js';
 import { EscalationsIngestLedgerMigration } from './ingest-ledger.migration.js';
 import { EscalationsInitialMigration } from './initial.migration.js';
+import { EscalationOpenStageDueIndexMigration } from './open-stage-due-index.migration.js';
 import { EscalationPanelSeatMigration } from './panel-seat.migration.js';
 import { EscalationRecordSequenceMigration } from './record-sequence.migration.js';
 import { EscalationReferencePerBoardMigration } from './reference-per-board.migration.js';
@@ -29,5 +30,9 @@ export const escalationsMigrations = [
   {
     name: 'Migration20261215000201_escalation_board_agencies_index',
     class: EscalationBoardAgenciesIndexMigration,
+  },
+  {
+    name: 'Migration20261216000200_escalation_open_stage_due_index',
+    class: EscalationOpenStageDueIndexMigration,
   },
 ];
