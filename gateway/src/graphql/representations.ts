@@ -16,8 +16,8 @@ export interface DistinctRepresentations {
  *
  * Apollo Gateway sends one representation per entity met at the fetch's paths, repeats and all:
  * on a case page, the author of each of 60 records and the raiser of each escalation are 60-odd
- * `Practitioner` representations for a couple of dozen people. The subgraph would resolve, audit
- * and serialise each repeat, and the gateway parse it again (docs/decisions.md, "Performance").
+ * `Practitioner` representations for a couple of dozen people. The subgraph would resolve and
+ * serialise each repeat, and the gateway parse it again (docs/decisions.md, "Performance").
  * Two representations are the same when their JSON is: the gateway builds every representation
  * of a fetch from the same `requires` selection, so equal ones serialise alike.
  */
