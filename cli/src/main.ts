@@ -16,7 +16,7 @@ import { startCommand } from './commands/start.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { loadCliConfig, loadIngestConfig } from './config.js';
 
-const USAGE = `usage: hub <command>
+const USAGE = `usage: hub <command>   (hub --help: this list)
   start                                  the embedded hub (what \`npm start\` runs)
   serve <gateway|cases|escalations|panels|learning>
                                          run one service alone, configured by environment
@@ -30,8 +30,20 @@ const USAGE = `usage: hub <command>
   compose [--check]                      print subgraph schemas and compose the supergraph
   contract [--contract <path>]           check the API against the shared contract`;
 
+/** Commands that take no arguments: one given by mistake (`migrate --dry-run`) must not run them. */
+const NO_ARGUMENTS = new Set(['start', 'migrate']);
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  // Asked for help anywhere: the usage, and nothing started, migrated or read.
+  if (argv.some((arg) => arg === '--help' || arg === '-h') || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command !== undefined && NO_ARGUMENTS.has(command) && args.length > 0) {
+    console.error(`hub ${command} takes no arguments (given: ${args.join(' ')}).\n${USAGE}`);
+    return 2;
+  }
   // Schema commands need no environment; the rest read it once, here.
   if (command === 'compose') return composeCommand(args);
   if (command === 'contract') return contractCommand(args);
@@ -48,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
     case 'migrate':
       return migrateCommand(config);
     case 'audit':
-      if (args[0] === 'verify') return auditVerifyCommand(config);
+      if (args.length === 1 && args[0] === 'verify') return auditVerifyCommand(config);
       break;
     case 'replay':
       return replayCommand(args, config);
